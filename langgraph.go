@@ -1,0 +1,127 @@
+// Package langgraph holds the wire types and errors shared by every part of the
+// langgraph-go SDK, a Go client for LangGraph deployments (the LangGraph Server
+// HTTP API).
+//
+// Most programs start from package client:
+//
+//	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken(token))
+//	threads, err := c.Threads.Search(ctx, threads.SearchParams{})
+//
+// This package defines what the resource packages (assistants, threads, runs,
+// crons, store) and remotegraph have in common: run configuration, checkpoints,
+// commands, interrupts, per-call request options and the error types.
+package langgraph
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Version is the SDK version, sent in the User-Agent header as langgraph-go/<Version>.
+const Version = "0.1.0"
+
+// Config is the run configuration sent to the server (a RunnableConfig reduced
+// to what the LangGraph API accepts).
+type Config struct {
+	// Tags label the run.
+	Tags []string `json:"tags,omitzero"`
+	// RecursionLimit caps the number of supersteps; zero leaves the server default.
+	RecursionLimit int `json:"recursion_limit,omitzero"`
+	// Configurable holds configurable values read by the graph (thread_id,
+	// checkpoint_id and custom keys). The server adds request headers and the
+	// authenticated user (langgraph_auth_user) here when the run starts.
+	Configurable map[string]any `json:"configurable,omitzero"`
+	// Metadata is attached to the run's trace.
+	Metadata map[string]any `json:"metadata,omitzero"`
+}
+
+// Checkpoint identifies one checkpoint of a thread.
+type Checkpoint struct {
+	// ThreadID is the thread the checkpoint belongs to.
+	ThreadID string `json:"thread_id,omitzero"`
+	// CheckpointNS is the namespace of the checkpoint: "" for the root graph,
+	// "node:task_id" (joined with "|") for subgraphs.
+	CheckpointNS string `json:"checkpoint_ns"`
+	// CheckpointID is the checkpoint's id.
+	CheckpointID string `json:"checkpoint_id,omitzero"`
+	// CheckpointMap maps namespaces to checkpoint ids for nested graphs.
+	CheckpointMap map[string]any `json:"checkpoint_map,omitzero"`
+}
+
+// Command drives a run that is already under way: resume it after an
+// interrupt, update its state, or send it to other nodes. Nil members are
+// left out on the wire.
+type Command struct {
+	// Resume is the value returned by interrupt() in the node that was interrupted.
+	// A map from interrupt id to value resumes several interrupts at once.
+	Resume any `json:"resume,omitzero"`
+	// Update is applied to the state as if written by the interrupted node.
+	Update any `json:"update,omitzero"`
+	// Goto names the node(s) to run next: a string, a []string, a Send or a []Send.
+	Goto any `json:"goto,omitzero"`
+}
+
+// Send asks the graph to run Node with Input as its state (the Send API), for
+// use in Command.Goto.
+type Send struct {
+	// Node is the node to run.
+	Node string `json:"node"`
+	// Input is the state handed to the node.
+	Input any `json:"input"`
+}
+
+// Interrupt is a pause requested by a node (interrupt() in the graph). The
+// run stops and waits for a Command{Resume: ...}.
+type Interrupt struct {
+	// ID identifies the interrupt; use it as a key of Command.Resume to resume
+	// several interrupts at once.
+	ID string `json:"id,omitzero"`
+	// Value is the JSON value the node passed to interrupt().
+	Value json.RawMessage `json:"value"`
+}
+
+// Decode unmarshals the interrupt's value into v.
+func (i Interrupt) Decode(v any) error {
+	if len(i.Value) == 0 {
+		return fmt.Errorf("langgraph: interrupt %q has no value", i.ID)
+	}
+	return json.Unmarshal(i.Value, v)
+}
+
+// Nodes lists node names for interrupt_before / interrupt_after. AllNodes
+// means every node.
+type Nodes []string
+
+// AllNodes interrupts before (or after) every node; it is sent as "*".
+var AllNodes = Nodes{"*"}
+
+// MarshalJSON sends AllNodes as the string "*" and any other list as an array.
+func (n Nodes) MarshalJSON() ([]byte, error) {
+	if len(n) == 1 && n[0] == "*" {
+		return []byte(`"*"`), nil
+	}
+	return json.Marshal([]string(n))
+}
+
+// UnmarshalJSON accepts "*" or an array of names.
+func (n *Nodes) UnmarshalJSON(b []byte) error {
+	if string(b) == `"*"` {
+		*n = Nodes{"*"}
+		return nil
+	}
+	var s []string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*n = s
+	return nil
+}
+
+// RunMetadata identifies a run as soon as the server has accepted it (from
+// the Content-Location response header or the stream's metadata event).
+type RunMetadata struct {
+	// RunID is the run's id.
+	RunID string
+	// ThreadID is the run's thread; empty for a stateless run.
+	ThreadID string
+}
