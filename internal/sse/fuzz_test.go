@@ -1,0 +1,76 @@
+package sse
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// FuzzReader checks invariants on arbitrary input: no panic; whole and
+// one-byte-at-a-time reads agree; ids never contain NUL, CR or LF; names
+// never contain CR or LF; data never contains CR; and, when no error
+// occurs, the result equals the reference transcription of the spec.
+func FuzzReader(f *testing.F) {
+	for _, s := range []string{
+		"data: a\n\n",
+		"event: values\r\ndata: {}\r\nid: 1\r\n\r\n",
+		"\xEF\xBB\xBFdata:x\rdata\r\r: c\nid\x00\n\n",
+		"data: a\n\rdata: b\r\r\nretry: 12\n",
+	} {
+		f.Add([]byte(s))
+	}
+	boom := errors.New("boom")
+	f.Fuzz(func(t *testing.T, in []byte) {
+		for _, limit := range []int{0, 64} {
+			for _, fail := range []bool{false, true} {
+				src := func() io.Reader {
+					if fail {
+						return io.MultiReader(bytes.NewReader(in), iotest.ErrReader(boom))
+					}
+					return bytes.NewReader(in)
+				}
+				whole := readAll(t, src(), limit)
+				onebyte := readAll(t, iotest.OneByteReader(src()), limit)
+				if !sameResult(whole, onebyte) {
+					t.Fatalf("limit %d fail %v: whole %+v\none-byte %+v", limit, fail, whole, onebyte)
+				}
+				for _, e := range whole.events {
+					if strings.ContainsAny(e.ID, "\x00\r\n") || strings.ContainsAny(e.Name, "\r\n") ||
+						strings.Contains(e.Data, "\r") {
+						t.Fatalf("bad event %v", e)
+					}
+				}
+				if strings.ContainsAny(whole.lastID, "\x00\r\n") {
+					t.Fatalf("bad last id %q", whole.lastID)
+				}
+				ref := refParse(in, !fail)
+				if fail {
+					ref.err = boom
+				}
+				if fail && whole.err != boom {
+					var tl *EventTooLargeError
+					if limit == 0 || !errors.As(whole.err, &tl) {
+						t.Fatalf("limit %d: err = %v, want boom", limit, whole.err)
+					}
+				}
+				if whole.err == nil || (fail && whole.err == boom) {
+					if !sameResult(whole, ref) {
+						t.Fatalf("limit %d fail %v: reader %+v\nreference %+v", limit, fail, whole, ref)
+					}
+					continue
+				}
+				if limit == 0 || len(whole.events) > len(ref.events) {
+					t.Fatalf("limit %d: unexpected error %v", limit, whole.err)
+				}
+				for i, e := range whole.events {
+					if e != ref.events[i] {
+						t.Fatalf("limit %d: event %d = %v, reference %v", limit, i, e, ref.events[i])
+					}
+				}
+			}
+		}
+	})
+}
