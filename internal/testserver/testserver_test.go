@@ -1,0 +1,150 @@
+package testserver_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/langgraph-go/langgraph/internal/testserver"
+)
+
+var srv *testserver.Server
+
+func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
+
+// do sends a request as user (nil: no credentials) and returns status and body.
+func do(t *testing.T, s *testserver.Server, user *testserver.User, method, path, body string) (int, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, s.URL()+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if user != nil {
+		user.SetAuth(req.Header)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", method, path, err, s.Log())
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(data)
+}
+
+func createThread(t *testing.T, s *testserver.Server, user testserver.User) string {
+	t.Helper()
+	status, body := do(t, s, &user, http.MethodPost, "/threads", `{}`)
+	if status != http.StatusOK {
+		t.Fatalf("POST /threads: %d %s", status, body)
+	}
+	var th struct {
+		ThreadID string         `json:"thread_id"`
+		Metadata map[string]any `json:"metadata"`
+	}
+	if err := json.Unmarshal([]byte(body), &th); err != nil || th.ThreadID == "" {
+		t.Fatalf("POST /threads: bad body %q: %v", body, err)
+	}
+	if th.Metadata["owner"] != user.Identity {
+		t.Errorf("thread owner = %v, want %q", th.Metadata["owner"], user.Identity)
+	}
+	return th.ThreadID
+}
+
+func TestInfo(t *testing.T) {
+	status, body := do(t, srv, nil, http.MethodGet, "/info", "")
+	if status != http.StatusOK {
+		t.Fatalf("GET /info: %d %s", status, body)
+	}
+	var info map[string]any
+	if err := json.Unmarshal([]byte(body), &info); err != nil {
+		t.Fatalf("GET /info: %v: %s", err, body)
+	}
+	if _, ok := info["version"]; !ok {
+		t.Errorf("GET /info: no version in %s", body)
+	}
+}
+
+func TestAuthRequired(t *testing.T) {
+	status, body := do(t, srv, nil, http.MethodGet, "/ok", "")
+	if status != http.StatusUnauthorized || body != "Missing credentials" {
+		t.Errorf("GET /ok without credentials: %d %q, want 401 \"Missing credentials\"", status, body)
+	}
+	if status, body := do(t, srv, &testserver.Carol, http.MethodGet, "/ok", ""); status != http.StatusOK {
+		t.Errorf("GET /ok as carol: %d %s", status, body)
+	}
+}
+
+func TestResetRemovesThreads(t *testing.T) {
+	id := createThread(t, srv, testserver.Alice)
+	if status, body := do(t, srv, &testserver.Alice, http.MethodGet, "/threads/"+id, ""); status != http.StatusOK {
+		t.Fatalf("GET thread as alice: %d %s", status, body)
+	}
+	if status, _ := do(t, srv, &testserver.Bob, http.MethodGet, "/threads/"+id, ""); status != http.StatusNotFound {
+		t.Errorf("GET alice's thread as bob: %d, want 404", status)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	if status, body := do(t, srv, &testserver.Alice, http.MethodGet, "/threads/"+id, ""); status != http.StatusNotFound {
+		t.Errorf("GET thread after Reset: %d %s, want 404", status, body)
+	}
+	// The system assistants survive a reset.
+	if status, body := do(t, srv, &testserver.Bob, http.MethodGet, "/assistants/"+testserver.GraphAgent, ""); status != http.StatusOK {
+		t.Errorf("GET /assistants/agent after Reset: %d %s", status, body)
+	}
+}
+
+// TestServersAreIsolated starts a second server: it must not see the first
+// one's threads, and Stop must remove its state.
+func TestServersAreIsolated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a second server")
+	}
+	id := createThread(t, srv, testserver.Alice)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	other, err := testserver.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.URL() == srv.URL() {
+		t.Fatalf("both servers at %s", srv.URL())
+	}
+	if status, _ := do(t, other, &testserver.Alice, http.MethodGet, "/threads/"+id, ""); status != http.StatusNotFound {
+		t.Errorf("second server has the first one's thread: %d", status)
+	}
+	if err := other.Stop(); err != nil {
+		t.Error(err)
+	}
+	if err := other.Stop(); err != nil { // idempotent
+		t.Error(err)
+	}
+	if !strings.Contains(other.Log(), "Server running") {
+		t.Errorf("Log after Stop lacks the start line:\n%s", other.Log())
+	}
+	if _, err := http.Get(other.URL() + "/info"); err == nil {
+		t.Errorf("second server still answers after Stop")
+	}
+}
