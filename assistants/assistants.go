@@ -1,0 +1,398 @@
+// Package assistants manages the assistants of a LangGraph deployment: a
+// graph plus the configuration, context and metadata its runs use, kept in
+// versions. Create, read, update, search, count and delete assistants, read
+// their graph's structure and JSON schemas, and list or restore their
+// versions. Use it through client.Client.Assistants.
+//
+// Every graph has a system assistant; wherever an assistant id is expected,
+// the graph id (e.g. "agent") names that graph's system assistant.
+package assistants
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/pager"
+	"github.com/langgraph-go/langgraph/internal/transport"
+)
+
+// Service is the assistants API. Get one from client.New.
+type Service struct {
+	b *transport.Backend
+}
+
+// NewService is used by package client; call client.New instead.
+func NewService(b *transport.Backend) *Service { return &Service{b: b} }
+
+// IfExists says what creating an assistant with a taken id does.
+type IfExists string
+
+// Values of IfExists.
+const (
+	IfExistsRaise     IfExists = "raise"      // fail with langgraph.ErrConflict (the default)
+	IfExistsDoNothing IfExists = "do_nothing" // return the existing assistant
+)
+
+// CreateParams are the fields of Create. GraphID is required.
+type CreateParams struct {
+	// GraphID is the graph the assistant runs (required).
+	GraphID string `json:"graph_id"`
+	// AssistantID sets the new assistant's id, which must be a UUID; the
+	// server picks one otherwise.
+	AssistantID string `json:"assistant_id,omitzero"`
+	// Config is the run configuration applied to the assistant's runs.
+	Config *langgraph.Config `json:"config,omitzero"`
+	// Context is the static runtime context of the assistant's runs (any
+	// value that encodes as a JSON object).
+	Context any `json:"context,omitzero"`
+	// Metadata is stored with the assistant.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// IfExists says what to do when AssistantID is taken.
+	IfExists IfExists `json:"if_exists,omitzero"`
+	// Name names the assistant. The JS server names an unnamed assistant
+	// "Untitled".
+	Name string `json:"name,omitzero"`
+	// Description describes the assistant.
+	Description string `json:"description,omitzero"`
+}
+
+// Create creates an assistant (POST /assistants). A create without
+// AssistantID is not retried after a server error, since the assistant may
+// exist already; with AssistantID it is.
+func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.RequestOption) (*Assistant, error) {
+	if p.GraphID == "" {
+		return nil, errors.New("langgraph: graph_id must not be empty")
+	}
+	var a Assistant
+	req := &transport.Request{Method: http.MethodPost, Path: "/assistants", Body: p, Idempotent: p.AssistantID != "", Options: opts}
+	if _, err := s.b.Do(ctx, req, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// Get returns an assistant (GET /assistants/{assistant_id}). A graph id in
+// place of the assistant id returns that graph's system assistant.
+func (s *Service) Get(ctx context.Context, assistantID string, opts ...langgraph.RequestOption) (*Assistant, error) {
+	path, err := transport.Path("/assistants/{assistant_id}", assistantID)
+	if err != nil {
+		return nil, err
+	}
+	var a Assistant
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts}, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// UpdateParams are the fields of Update; only those set are sent, and the
+// others keep their values.
+type UpdateParams struct {
+	// GraphID switches the assistant to another graph.
+	GraphID string `json:"graph_id,omitzero"`
+	// Config replaces the assistant's run configuration;
+	// &langgraph.Config{} clears it.
+	Config *langgraph.Config `json:"config,omitzero"`
+	// Context replaces the assistant's static runtime context.
+	Context any `json:"context,omitzero"`
+	// Metadata is merged into the assistant's metadata.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// Name renames the assistant.
+	Name string `json:"name,omitzero"`
+	// Description replaces the assistant's description.
+	Description string `json:"description,omitzero"`
+}
+
+// Update changes an assistant (PATCH /assistants/{assistant_id}). Every
+// update creates a new version, which becomes the latest; the new version
+// number is in the returned Assistant.
+func (s *Service) Update(ctx context.Context, assistantID string, p UpdateParams, opts ...langgraph.RequestOption) (*Assistant, error) {
+	path, err := transport.Path("/assistants/{assistant_id}", assistantID)
+	if err != nil {
+		return nil, err
+	}
+	var a Assistant
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPatch, Path: path, Body: p, Idempotent: true, Options: opts}, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// DeleteParams are the options of Delete.
+type DeleteParams struct {
+	// DeleteThreads also deletes the threads whose metadata.assistant_id is
+	// the assistant (sent as delete_threads=true).
+	DeleteThreads bool
+}
+
+// Delete deletes an assistant with all its versions and its runs (DELETE
+// /assistants/{assistant_id}).
+func (s *Service) Delete(ctx context.Context, assistantID string, p DeleteParams, opts ...langgraph.RequestOption) error {
+	path, err := transport.Path("/assistants/{assistant_id}", assistantID)
+	if err != nil {
+		return err
+	}
+	var q url.Values
+	if p.DeleteThreads {
+		q = url.Values{"delete_threads": {"true"}}
+	}
+	// The JS server answers 200 with the deleted ids, the Python one 204: the
+	// body is not needed.
+	_, err = s.b.Do(ctx, &transport.Request{Method: http.MethodDelete, Path: path, Query: q, Idempotent: true, Options: opts}, nil)
+	return err
+}
+
+// SortBy names a field to sort assistants by.
+type SortBy string
+
+// Fields assistants can be sorted by.
+const (
+	SortByAssistantID SortBy = "assistant_id"
+	SortByGraphID     SortBy = "graph_id"
+	SortByName        SortBy = "name"
+	SortByCreatedAt   SortBy = "created_at"
+	SortByUpdatedAt   SortBy = "updated_at"
+)
+
+// SortOrder is "asc" or "desc".
+type SortOrder string
+
+// Sort orders.
+const (
+	Asc  SortOrder = "asc"
+	Desc SortOrder = "desc"
+)
+
+// SearchParams filter and page Search. The zero value lists the first page
+// (10 assistants, newest first).
+type SearchParams struct {
+	// Metadata matches assistants whose metadata contains these pairs, e.g.
+	// {"created_by": "system"} for the system assistants.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// GraphID matches the assistants of this graph.
+	GraphID string `json:"graph_id,omitzero"`
+	// Name matches assistants whose name contains this text, ignoring case.
+	Name string `json:"name,omitzero"`
+	// Limit is the page size (server default 10, at most 1000).
+	Limit int `json:"limit,omitzero"`
+	// Offset skips that many assistants.
+	Offset int `json:"offset,omitzero"`
+	// SortBy orders the results (the JS server ignores it: newest first).
+	SortBy SortBy `json:"sort_by,omitzero"`
+	// SortOrder is Asc or Desc (the JS server ignores it).
+	SortOrder SortOrder `json:"sort_order,omitzero"`
+	// Select limits the fields returned: assistant_id, graph_id, name,
+	// description, config, context, created_at, updated_at, metadata, version.
+	// The others are left zero in the results.
+	Select []string `json:"select,omitzero"`
+}
+
+// Page is one page of Search results.
+type Page struct {
+	// Assistants are the page's results.
+	Assistants []Assistant
+	// Next is the offset of the next page, from the X-Pagination-Next
+	// response header; valid only when HasNext is true.
+	Next int
+	// HasNext reports that the server sent X-Pagination-Next. The JS server
+	// (1.5) sends it only when the number of matches equals Limit exactly,
+	// so its absence does not prove this is the last page: use SearchAll to
+	// walk every page.
+	HasNext bool
+}
+
+// Search returns one page of assistants (POST /assistants/search).
+func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) ([]Assistant, error) {
+	page, err := s.searchPage(ctx, p, opts)
+	return page.Items, err
+}
+
+// SearchPage is Search that also returns where the next page starts (the
+// X-Pagination-Next header), like the Python SDK's response_format="object".
+func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) (*Page, error) {
+	page, err := s.searchPage(ctx, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := &Page{Assistants: page.Items}
+	if n, err := strconv.Atoi(page.Next); err == nil && n >= 0 {
+		out.Next, out.HasNext = n, true
+	}
+	return out, nil
+}
+
+func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Assistant], error) {
+	var out []Assistant
+	h, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/assistants/search", Body: p, Idempotent: true, Options: opts}, &out)
+	if err != nil {
+		return pager.Page[Assistant]{}, err
+	}
+	return pager.Page[Assistant]{Items: out, Next: h.Get("X-Pagination-Next")}, nil
+}
+
+// SearchAll yields every assistant that matches p, fetching page after page
+// (p.Limit per page, 10 when zero) from p.Offset on. It follows the
+// X-Pagination-Next header when the server sends one and stops at a short or
+// empty page. It stops at the first error, which it yields.
+func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Assistant, error] {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	return pager.All(ctx, p.Offset, limit, func(ctx context.Context, offset int) (pager.Page[Assistant], error) {
+		q := p
+		q.Limit, q.Offset = limit, offset
+		return s.searchPage(ctx, q, opts)
+	})
+}
+
+// CountParams filter Count.
+type CountParams struct {
+	// Metadata matches assistants whose metadata contains these pairs.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// GraphID matches the assistants of this graph.
+	GraphID string `json:"graph_id,omitzero"`
+	// Name matches assistants whose name contains this text, ignoring case.
+	Name string `json:"name,omitzero"`
+}
+
+// Count returns the number of assistants that match (POST /assistants/count).
+func (s *Service) Count(ctx context.Context, p CountParams, opts ...langgraph.RequestOption) (int, error) {
+	var n int
+	_, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/assistants/count", Body: p, Idempotent: true, Options: opts}, &n)
+	return n, err
+}
+
+// GraphParams are the options of GetGraph.
+type GraphParams struct {
+	// XRay includes the nodes of subgraphs (sent as xray=true).
+	XRay bool
+	// XRayDepth, when above zero, includes subgraphs down to that depth (sent
+	// as xray=<depth>) and takes precedence over XRay. The JS server reads
+	// only xray=1 as true and any other number as false.
+	XRayDepth int
+}
+
+// GetGraph returns the structure of the assistant's graph (GET
+// /assistants/{assistant_id}/graph).
+func (s *Service) GetGraph(ctx context.Context, assistantID string, p GraphParams, opts ...langgraph.RequestOption) (*Graph, error) {
+	path, err := transport.Path("/assistants/{assistant_id}/graph", assistantID)
+	if err != nil {
+		return nil, err
+	}
+	if p.XRayDepth < 0 {
+		return nil, fmt.Errorf("langgraph: xray depth %d is negative", p.XRayDepth)
+	}
+	xray := strconv.FormatBool(p.XRay)
+	if p.XRayDepth > 0 {
+		xray = strconv.Itoa(p.XRayDepth)
+	}
+	var g Graph
+	req := &transport.Request{Method: http.MethodGet, Path: path, Query: url.Values{"xray": {xray}}, Idempotent: true, Options: opts}
+	if _, err := s.b.Do(ctx, req, &g); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// GetSchemas returns the JSON schemas of the assistant's graph: input,
+// output, state, config and context (GET /assistants/{assistant_id}/schemas).
+func (s *Service) GetSchemas(ctx context.Context, assistantID string, opts ...langgraph.RequestOption) (*GraphSchema, error) {
+	path, err := transport.Path("/assistants/{assistant_id}/schemas", assistantID)
+	if err != nil {
+		return nil, err
+	}
+	var sc GraphSchema
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts}, &sc); err != nil {
+		return nil, err
+	}
+	return &sc, nil
+}
+
+// SubgraphsParams are the options of GetSubgraphs.
+type SubgraphsParams struct {
+	// Namespace restricts the result to the subgraph at this namespace (a
+	// node name such as "child"); empty means all subgraphs.
+	Namespace string
+	// Recurse includes the subgraphs of subgraphs, keyed by their
+	// "|"-joined namespace.
+	Recurse bool
+}
+
+// GetSubgraphs returns the schemas of the assistant's subgraphs, keyed by
+// namespace (GET /assistants/{assistant_id}/subgraphs[/{namespace}]). A graph
+// without subgraphs gives an empty map.
+func (s *Service) GetSubgraphs(ctx context.Context, assistantID string, p SubgraphsParams, opts ...langgraph.RequestOption) (map[string]GraphSchema, error) {
+	var path string
+	var err error
+	if p.Namespace != "" {
+		path, err = transport.Path("/assistants/{assistant_id}/subgraphs/{namespace}", assistantID, p.Namespace)
+	} else {
+		path, err = transport.Path("/assistants/{assistant_id}/subgraphs", assistantID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]GraphSchema{}
+	q := url.Values{"recurse": {strconv.FormatBool(p.Recurse)}}
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q, Idempotent: true, Options: opts}, &out); err != nil {
+		return nil, err
+	}
+	if out == nil { // a JSON null
+		out = map[string]GraphSchema{}
+	}
+	return out, nil
+}
+
+// VersionsParams filter and page GetVersions.
+type VersionsParams struct {
+	// Metadata matches versions whose metadata contains these pairs.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// Limit is the page size (server default 10).
+	Limit int `json:"limit,omitzero"`
+	// Offset skips that many versions.
+	Offset int `json:"offset,omitzero"`
+}
+
+// GetVersions lists an assistant's versions, newest first (POST
+// /assistants/{assistant_id}/versions). The JS server answers
+// langgraph.ErrNotFound when no version matches.
+func (s *Service) GetVersions(ctx context.Context, assistantID string, p VersionsParams, opts ...langgraph.RequestOption) ([]AssistantVersion, error) {
+	path, err := transport.Path("/assistants/{assistant_id}/versions", assistantID)
+	if err != nil {
+		return nil, err
+	}
+	var out []AssistantVersion
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: p, Idempotent: true, Options: opts}, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SetLatest makes an earlier (or later) version the assistant's current one
+// and returns the assistant as it now is (POST
+// /assistants/{assistant_id}/latest). Versions start at 1. It is not retried
+// after a server error.
+func (s *Service) SetLatest(ctx context.Context, assistantID string, version int, opts ...langgraph.RequestOption) (*Assistant, error) {
+	path, err := transport.Path("/assistants/{assistant_id}/latest", assistantID)
+	if err != nil {
+		return nil, err
+	}
+	if version < 1 {
+		return nil, fmt.Errorf("langgraph: assistant version %d: versions start at 1", version)
+	}
+	body := struct {
+		Version int `json:"version"`
+	}{version}
+	var a Assistant
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Options: opts}, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}

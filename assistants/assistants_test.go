@@ -1,0 +1,684 @@
+package assistants_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/assistants"
+	"github.com/langgraph-go/langgraph/client"
+)
+
+// call is one request as the fake server saw it.
+type call struct {
+	Method string
+	Path   string // escaped, as sent
+	Query  string // raw query
+	Body   map[string]any
+	Raw    string
+}
+
+// reply is what the fake server answers.
+type reply struct {
+	Status int
+	Header map[string]string
+	Body   string
+}
+
+// fake is an httptest server that records requests and answers from a
+// function of the request (or with a fixed reply).
+type fake struct {
+	mu    sync.Mutex
+	calls []call
+}
+
+func (f *fake) recorded() []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]call(nil), f.calls...)
+}
+
+// newFake starts a server answering with answer(n, call), n counting calls
+// from 0, and returns a client for it.
+func newFake(t *testing.T, answer func(n int, c call) reply) (*fake, *client.Client) {
+	t.Helper()
+	f := &fake{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		c := call{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Raw: string(raw)}
+		if len(raw) > 0 {
+			if err := json.Unmarshal(raw, &c.Body); err != nil {
+				t.Errorf("%s %s: body is not a JSON object: %v: %s", r.Method, r.URL, err, raw)
+			}
+		}
+		f.mu.Lock()
+		n := len(f.calls)
+		f.calls = append(f.calls, c)
+		f.mu.Unlock()
+		rep := answer(n, c)
+		if rep.Status == 0 {
+			rep.Status = http.StatusOK
+		}
+		ct := "application/json"
+		if rep.Status >= 400 {
+			ct = "text/plain;charset=UTF-8"
+		}
+		w.Header().Set("Content-Type", ct)
+		for k, v := range rep.Header {
+			w.Header().Set(k, v)
+		}
+		w.WriteHeader(rep.Status)
+		_, _ = io.WriteString(w, rep.Body)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey(), client.WithRetryWait(time.Millisecond, 2*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, c
+}
+
+func fixed(body string) func(int, call) reply {
+	return func(int, call) reply { return reply{Body: body} }
+}
+
+// one returns the only recorded call.
+func one(t *testing.T, f *fake) call {
+	t.Helper()
+	calls := f.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("got %d requests, want 1: %+v", len(calls), calls)
+	}
+	return calls[0]
+}
+
+func check(t *testing.T, c call, method, path, query string) {
+	t.Helper()
+	if c.Method != method || c.Path != path || c.Query != query {
+		t.Errorf("request = %s %s ?%s, want %s %s ?%s", c.Method, c.Path, c.Query, method, path, query)
+	}
+}
+
+// checkBody compares the request body with the JSON want.
+func checkBody(t *testing.T, c call, want string) {
+	t.Helper()
+	var w map[string]any
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("bad want %q: %v", want, err)
+	}
+	if !reflect.DeepEqual(c.Body, w) {
+		t.Errorf("body = %s, want %s", c.Raw, want)
+	}
+}
+
+const assistantJSON = `{"assistant_id":"a1","graph_id":"agent","config":{"tags":["t"],"recursion_limit":5,"configurable":{"k":1}},
+"context":{"c":2},"created_at":"2026-11-27T00:16:48.189Z","updated_at":"2026-11-27T00:17:21.722+00:00",
+"metadata":{"owner":"alice"},"version":3,"name":"n","description":null}`
+
+func TestCreate(t *testing.T) {
+	ctx := context.Background()
+	f, c := newFake(t, fixed(assistantJSON))
+
+	a, err := c.Assistants.Create(ctx, assistants.CreateParams{GraphID: "agent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, one(t, f), "POST", "/assistants", "")
+	checkBody(t, one(t, f), `{"graph_id":"agent"}`)
+	want := assistants.Assistant{
+		AssistantID: "a1",
+		GraphID:     "agent",
+		Config:      langgraph.Config{Tags: []string{"t"}, RecursionLimit: 5, Configurable: map[string]any{"k": float64(1)}},
+		Context:     json.RawMessage(`{"c":2}`),
+		CreatedAt:   time.Date(2026, 11, 27, 0, 16, 48, 189e6, time.UTC),
+		UpdatedAt:   time.Date(2026, 11, 27, 0, 17, 21, 722e6, time.UTC),
+		Metadata:    map[string]any{"owner": "alice"},
+		Version:     3,
+		Name:        "n",
+	}
+	if !a.CreatedAt.Equal(want.CreatedAt) || !a.UpdatedAt.Equal(want.UpdatedAt) {
+		t.Errorf("times = %v, %v", a.CreatedAt, a.UpdatedAt)
+	}
+	a.CreatedAt, a.UpdatedAt = want.CreatedAt, want.UpdatedAt
+	if !reflect.DeepEqual(*a, want) {
+		t.Errorf("assistant = %+v\nwant %+v", *a, want)
+	}
+
+	f2, c2 := newFake(t, fixed(assistantJSON))
+	_, err = c2.Assistants.Create(ctx, assistants.CreateParams{
+		GraphID:     "agent",
+		AssistantID: "0190e3c4-0000-7000-8000-000000000001",
+		Config:      &langgraph.Config{Tags: []string{"x"}, Configurable: map[string]any{"model": "m"}},
+		Context:     map[string]any{"lang": "go"},
+		Metadata:    map[string]any{"team": "sdk"},
+		IfExists:    assistants.IfExistsDoNothing,
+		Name:        "mine",
+		Description: "desc",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBody(t, one(t, f2), `{"graph_id":"agent","assistant_id":"0190e3c4-0000-7000-8000-000000000001",
+		"config":{"tags":["x"],"configurable":{"model":"m"}},"context":{"lang":"go"},"metadata":{"team":"sdk"},
+		"if_exists":"do_nothing","name":"mine","description":"desc"}`)
+}
+
+func TestCreateWithoutGraphID(t *testing.T) {
+	f, c := newFake(t, fixed(assistantJSON))
+	_, err := c.Assistants.Create(context.Background(), assistants.CreateParams{Name: "x"})
+	if err == nil || !strings.Contains(err.Error(), "graph_id") {
+		t.Errorf("err = %v, want one about graph_id", err)
+	}
+	if n := len(f.recorded()); n != 0 {
+		t.Errorf("%d requests sent, want 0", n)
+	}
+}
+
+func TestGetEscapesID(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct{ id, path string }{
+		{"agent", "/assistants/agent"},
+		{"../threads", "/assistants/..%2Fthreads"},
+		{"..", "/assistants/%2E%2E"},
+		{".", "/assistants/%2E"},
+		{"a b?c#d", "/assistants/a%20b%3Fc%23d"},
+	} {
+		f, c := newFake(t, fixed(assistantJSON))
+		if _, err := c.Assistants.Get(ctx, tc.id); err != nil {
+			t.Fatalf("Get(%q): %v", tc.id, err)
+		}
+		check(t, one(t, f), "GET", tc.path, "")
+	}
+}
+
+func TestEmptyIDSendsNothing(t *testing.T) {
+	ctx := context.Background()
+	f, c := newFake(t, fixed(`{}`))
+	s := c.Assistants
+	checks := map[string]func() error{
+		"Get":    func() error { _, err := s.Get(ctx, ""); return err },
+		"Update": func() error { _, err := s.Update(ctx, "", assistants.UpdateParams{Name: "x"}); return err },
+		"Delete": func() error { return s.Delete(ctx, "", assistants.DeleteParams{}) },
+		"GetGraph": func() error {
+			_, err := s.GetGraph(ctx, "", assistants.GraphParams{})
+			return err
+		},
+		"GetSchemas": func() error { _, err := s.GetSchemas(ctx, ""); return err },
+		"GetSubgraphs": func() error {
+			_, err := s.GetSubgraphs(ctx, "", assistants.SubgraphsParams{Namespace: "child"})
+			return err
+		},
+		"GetVersions": func() error {
+			_, err := s.GetVersions(ctx, "", assistants.VersionsParams{})
+			return err
+		},
+		"SetLatest": func() error { _, err := s.SetLatest(ctx, "", 1); return err },
+	}
+	for name, fn := range checks {
+		err := fn()
+		if err == nil || !strings.Contains(err.Error(), "assistant_id must not be empty") {
+			t.Errorf("%s: err = %v, want assistant_id must not be empty", name, err)
+		}
+	}
+	if n := len(f.recorded()); n != 0 {
+		t.Errorf("%d requests sent, want 0", n)
+	}
+}
+
+func TestUpdate(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		p    assistants.UpdateParams
+		body string
+	}{
+		{"empty", assistants.UpdateParams{}, `{}`},
+		{"metadata", assistants.UpdateParams{Metadata: map[string]any{"k": "v"}}, `{"metadata":{"k":"v"}}`},
+		{"clear config", assistants.UpdateParams{Config: &langgraph.Config{}}, `{"config":{}}`},
+		{"all", assistants.UpdateParams{
+			GraphID:     "other",
+			Config:      &langgraph.Config{RecursionLimit: 7},
+			Context:     map[string]any{"x": true},
+			Metadata:    map[string]any{"k": "v"},
+			Name:        "n2",
+			Description: "d2",
+		}, `{"graph_id":"other","config":{"recursion_limit":7},"context":{"x":true},"metadata":{"k":"v"},"name":"n2","description":"d2"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, c := newFake(t, fixed(assistantJSON))
+			a, err := c.Assistants.Update(ctx, "a/1", tc.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Version != 3 {
+				t.Errorf("version = %d", a.Version)
+			}
+			check(t, one(t, f), "PATCH", "/assistants/a%2F1", "")
+			checkBody(t, one(t, f), tc.body)
+		})
+	}
+}
+
+func TestDelete(t *testing.T) {
+	ctx := context.Background()
+	// The JS server answers 200 with a list of ids, the Python one 204.
+	f, c := newFake(t, fixed(`["a1"]`))
+	if err := c.Assistants.Delete(ctx, "a1", assistants.DeleteParams{}); err != nil {
+		t.Fatal(err)
+	}
+	check(t, one(t, f), "DELETE", "/assistants/a1", "")
+	if one(t, f).Raw != "" {
+		t.Errorf("DELETE sent a body: %q", one(t, f).Raw)
+	}
+
+	f, c = newFake(t, func(int, call) reply { return reply{Status: http.StatusNoContent} })
+	if err := c.Assistants.Delete(ctx, "a1", assistants.DeleteParams{DeleteThreads: true}); err != nil {
+		t.Fatal(err)
+	}
+	check(t, one(t, f), "DELETE", "/assistants/a1", "delete_threads=true")
+
+	_, c = newFake(t, func(int, call) reply { return reply{Status: 404, Body: "Assistant not found"} })
+	err := c.Assistants.Delete(ctx, "a1", assistants.DeleteParams{})
+	var apiErr *langgraph.APIError
+	if !errors.Is(err, langgraph.ErrNotFound) || !errors.As(err, &apiErr) || apiErr.Message != "Assistant not found" {
+		t.Errorf("err = %v, want a 404 APIError with the server's message", err)
+	}
+}
+
+func TestSearch(t *testing.T) {
+	ctx := context.Background()
+	f, c := newFake(t, fixed(`[`+assistantJSON+`,{"assistant_id":"a2","name":"only"}]`))
+	got, err := c.Assistants.Search(ctx, assistants.SearchParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].AssistantID != "a1" || got[1].Name != "only" || got[1].GraphID != "" {
+		t.Errorf("got %+v", got)
+	}
+	check(t, one(t, f), "POST", "/assistants/search", "")
+	checkBody(t, one(t, f), `{}`)
+
+	f, c = newFake(t, fixed(`[]`))
+	got, err = c.Assistants.Search(ctx, assistants.SearchParams{
+		Metadata:  map[string]any{"created_by": "system"},
+		GraphID:   "agent",
+		Name:      "ag",
+		Limit:     5,
+		Offset:    10,
+		SortBy:    assistants.SortByCreatedAt,
+		SortOrder: assistants.Asc,
+		Select:    []string{"assistant_id", "name"},
+	})
+	if err != nil || len(got) != 0 {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	checkBody(t, one(t, f), `{"metadata":{"created_by":"system"},"graph_id":"agent","name":"ag","limit":5,"offset":10,
+		"sort_by":"created_at","sort_order":"asc","select":["assistant_id","name"]}`)
+}
+
+func TestSearchPage(t *testing.T) {
+	ctx := context.Background()
+	_, c := newFake(t, func(int, call) reply {
+		return reply{Header: map[string]string{"X-Pagination-Next": "6", "X-Pagination-Total": "7"}, Body: `[{"assistant_id":"a"},{"assistant_id":"b"},{"assistant_id":"c"}]`}
+	})
+	page, err := c.Assistants.SearchPage(ctx, assistants.SearchParams{Limit: 3, Offset: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Assistants) != 3 || !page.HasNext || page.Next != 6 {
+		t.Errorf("page = %+v, want 3 assistants and next 6", page)
+	}
+
+	_, c = newFake(t, fixed(`[{"assistant_id":"a"}]`))
+	page, err = c.Assistants.SearchPage(ctx, assistants.SearchParams{Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Assistants) != 1 || page.HasNext || page.Next != 0 {
+		t.Errorf("page = %+v, want 1 assistant and no next", page)
+	}
+
+	_, c = newFake(t, func(int, call) reply {
+		return reply{Header: map[string]string{"X-Pagination-Next": "soon"}, Body: `[]`}
+	})
+	page, err = c.Assistants.SearchPage(ctx, assistants.SearchParams{})
+	if err != nil || page.HasNext {
+		t.Errorf("a malformed X-Pagination-Next: page = %+v, err = %v; want no next", page, err)
+	}
+}
+
+// pagedServer serves total assistants a0, a1, ... by offset and limit from
+// the request body, with X-Pagination-Next on full pages if withNext.
+func pagedServer(total int, withNext bool) func(int, call) reply {
+	return func(_ int, c call) reply {
+		limit, _ := c.Body["limit"].(float64)
+		offset, _ := c.Body["offset"].(float64)
+		var items []string
+		for i := int(offset); i < total && i < int(offset+limit); i++ {
+			items = append(items, `{"assistant_id":"a`+itoa(i)+`"}`)
+		}
+		r := reply{Body: "[" + strings.Join(items, ",") + "]"}
+		if withNext && len(items) == int(limit) {
+			r.Header = map[string]string{"X-Pagination-Next": itoa(int(offset) + len(items))}
+		}
+		return r
+	}
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func TestSearchAll(t *testing.T) {
+	ctx := context.Background()
+	for _, withNext := range []bool{true, false} {
+		f, c := newFake(t, pagedServer(8, withNext))
+		var ids []string
+		for a, err := range c.Assistants.SearchAll(ctx, assistants.SearchParams{GraphID: "agent", Limit: 3}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, a.AssistantID)
+		}
+		if want := "a0 a1 a2 a3 a4 a5 a6 a7"; strings.Join(ids, " ") != want {
+			t.Errorf("withNext=%v: ids = %v, want %s", withNext, ids, want)
+		}
+		calls := f.recorded()
+		if len(calls) != 3 {
+			t.Fatalf("withNext=%v: %d requests, want 3 (the short third page ends the walk)", withNext, len(calls))
+		}
+		checkBody(t, calls[0], `{"graph_id":"agent","limit":3}`) // offset 0 is left out
+		checkBody(t, calls[1], `{"graph_id":"agent","limit":3,"offset":3}`)
+		checkBody(t, calls[2], `{"graph_id":"agent","limit":3,"offset":6}`)
+	}
+
+	// A last page that is full ends with an empty one.
+	f, c := newFake(t, pagedServer(6, false))
+	n := 0
+	for _, err := range c.Assistants.SearchAll(ctx, assistants.SearchParams{Limit: 3}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 6 || len(f.recorded()) != 3 {
+		t.Errorf("got %d assistants in %d requests, want 6 in 3", n, len(f.recorded()))
+	}
+
+	// Zero Limit pages by 10; an error ends the walk.
+	f, c = newFake(t, func(n int, cl call) reply {
+		if n == 1 {
+			return reply{Status: 400, Body: "bad offset"}
+		}
+		return pagedServer(100, true)(n, cl)
+	})
+	var got int
+	var gotErr error
+	for _, err := range c.Assistants.SearchAll(ctx, assistants.SearchParams{}) {
+		if err != nil {
+			gotErr = err
+			continue
+		}
+		got++
+	}
+	if got != 10 || !errors.Is(gotErr, langgraph.ErrBadRequest) {
+		t.Errorf("got %d assistants and err %v, want 10 and a 400", got, gotErr)
+	}
+	if calls := f.recorded(); len(calls) != 2 {
+		t.Errorf("%d requests, want 2", len(calls))
+	} else {
+		checkBody(t, calls[0], `{"limit":10}`)
+		checkBody(t, calls[1], `{"limit":10,"offset":10}`)
+	}
+
+	// Stopping early sends no further request.
+	f, c = newFake(t, pagedServer(100, true))
+	for range c.Assistants.SearchAll(ctx, assistants.SearchParams{Limit: 5}) {
+		break
+	}
+	if n := len(f.recorded()); n != 1 {
+		t.Errorf("%d requests after break, want 1", n)
+	}
+}
+
+func TestCount(t *testing.T) {
+	ctx := context.Background()
+	f, c := newFake(t, fixed(`6`))
+	n, err := c.Assistants.Count(ctx, assistants.CountParams{})
+	if err != nil || n != 6 {
+		t.Fatalf("Count = %d, %v", n, err)
+	}
+	check(t, one(t, f), "POST", "/assistants/count", "")
+	checkBody(t, one(t, f), `{}`)
+
+	f, c = newFake(t, fixed(`1`))
+	if _, err := c.Assistants.Count(ctx, assistants.CountParams{Metadata: map[string]any{"a": 1}, GraphID: "g", Name: "n"}); err != nil {
+		t.Fatal(err)
+	}
+	checkBody(t, one(t, f), `{"metadata":{"a":1},"graph_id":"g","name":"n"}`)
+}
+
+const graphJSON = `{"nodes":[{"id":"__start__","type":"schema","data":{"$schema":"x"}},
+{"id":"agent","type":"runnable","data":{"id":["langgraph","RunnableCallable"],"name":"agent"},"metadata":{"m":1}},
+{"id":2,"type":"runnable","data":"anon"}],
+"edges":[{"source":"__start__","target":"agent","conditional":false},{"source":"agent","target":2,"data":"go","conditional":true}]}`
+
+func TestGetGraph(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		p     assistants.GraphParams
+		query string
+	}{
+		{assistants.GraphParams{}, "xray=false"},
+		{assistants.GraphParams{XRay: true}, "xray=true"},
+		{assistants.GraphParams{XRayDepth: 2}, "xray=2"},
+		{assistants.GraphParams{XRay: true, XRayDepth: 1}, "xray=1"},
+	} {
+		f, c := newFake(t, fixed(graphJSON))
+		g, err := c.Assistants.GetGraph(ctx, "agent", tc.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, one(t, f), "GET", "/assistants/agent/graph", tc.query)
+		if len(g.Nodes) != 3 || g.Nodes[1].ID != "agent" || g.Nodes[1].Type != "runnable" || g.Nodes[2].ID != "2" ||
+			g.Nodes[1].Metadata["m"] != float64(1) || string(g.Nodes[2].Data) != `"anon"` {
+			t.Errorf("nodes = %+v", g.Nodes)
+		}
+		if len(g.Edges) != 2 || g.Edges[1].Source != "agent" || g.Edges[1].Target != "2" || !g.Edges[1].Conditional ||
+			string(g.Edges[1].Data) != `"go"` || g.Edges[0].Conditional {
+			t.Errorf("edges = %+v", g.Edges)
+		}
+	}
+
+	f, c := newFake(t, fixed(graphJSON))
+	if _, err := c.Assistants.GetGraph(ctx, "agent", assistants.GraphParams{XRayDepth: -1}); err == nil {
+		t.Error("negative depth: no error")
+	}
+	if n := len(f.recorded()); n != 0 {
+		t.Errorf("%d requests sent, want 0", n)
+	}
+
+	_, c = newFake(t, fixed(`{"nodes":[{"id":true}],"edges":[]}`))
+	if _, err := c.Assistants.GetGraph(ctx, "agent", assistants.GraphParams{}); err == nil {
+		t.Error("a boolean node id decoded without error")
+	}
+}
+
+func TestGetSchemas(t *testing.T) {
+	f, c := newFake(t, fixed(`{"graph_id":"agent","input_schema":{"type":"object"},"output_schema":{"o":1},
+		"state_schema":{"s":1},"config_schema":{"c":1},"context_schema":null}`))
+	sc, err := c.Assistants.GetSchemas(context.Background(), "agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, one(t, f), "GET", "/assistants/agent/schemas", "")
+	if sc.GraphID != "agent" || string(sc.InputSchema) != `{"type":"object"}` || string(sc.OutputSchema) != `{"o":1}` ||
+		string(sc.StateSchema) != `{"s":1}` || string(sc.ConfigSchema) != `{"c":1}` || string(sc.ContextSchema) != "null" {
+		t.Errorf("schema = %+v", sc)
+	}
+}
+
+func TestGetSubgraphs(t *testing.T) {
+	ctx := context.Background()
+	// The JS server names the schemas input/output/state/config; the Python
+	// one input_schema/... Both decode.
+	body := `{"child":{"state":{"s":1},"input":{"i":1},"output":{"o":1},"config":{"c":1}},
+		"child|inner":{"state_schema":{"s":2},"input_schema":{"i":2},"context_schema":{"x":2}}}`
+	f, c := newFake(t, fixed(body))
+	subs, err := c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, one(t, f), "GET", "/assistants/subgraph/subgraphs", "recurse=false")
+	child, inner := subs["child"], subs["child|inner"]
+	if len(subs) != 2 || string(child.StateSchema) != `{"s":1}` || string(child.InputSchema) != `{"i":1}` ||
+		string(child.OutputSchema) != `{"o":1}` || string(child.ConfigSchema) != `{"c":1}` {
+		t.Errorf("child = %+v", child)
+	}
+	if string(inner.StateSchema) != `{"s":2}` || string(inner.InputSchema) != `{"i":2}` || string(inner.ContextSchema) != `{"x":2}` {
+		t.Errorf("child|inner = %+v", inner)
+	}
+
+	f, c = newFake(t, fixed(`{}`))
+	subs, err = c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{Namespace: "child|a/b", Recurse: true})
+	if err != nil || subs == nil || len(subs) != 0 {
+		t.Fatalf("subs = %v, %v", subs, err)
+	}
+	check(t, one(t, f), "GET", "/assistants/subgraph/subgraphs/child%7Ca%2Fb", "recurse=true")
+
+	_, c = newFake(t, fixed(`null`))
+	subs, err = c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{})
+	if err != nil || subs == nil {
+		t.Errorf("null body: subs = %v, %v; want an empty map", subs, err)
+	}
+}
+
+func TestGetVersions(t *testing.T) {
+	ctx := context.Background()
+	f, c := newFake(t, fixed(`[{"assistant_id":"a1","version":2,"graph_id":"agent","config":{},"context":{},"name":"y",
+		"description":null,"metadata":{"k":"v"},"created_at":"2026-11-27T00:17:21.722Z"},{"assistant_id":"a1","version":1}]`))
+	vs, err := c.Assistants.GetVersions(ctx, "a1", assistants.VersionsParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, one(t, f), "POST", "/assistants/a1/versions", "")
+	checkBody(t, one(t, f), `{}`)
+	if len(vs) != 2 || vs[0].Version != 2 || vs[0].Name != "y" || vs[0].Metadata["k"] != "v" || vs[0].CreatedAt.IsZero() || vs[1].Version != 1 {
+		t.Errorf("versions = %+v", vs)
+	}
+
+	f, c = newFake(t, fixed(`[]`))
+	if _, err := c.Assistants.GetVersions(ctx, "a1", assistants.VersionsParams{Metadata: map[string]any{"k": "v"}, Limit: 2, Offset: 1}); err != nil {
+		t.Fatal(err)
+	}
+	checkBody(t, one(t, f), `{"metadata":{"k":"v"},"limit":2,"offset":1}`)
+}
+
+func TestSetLatest(t *testing.T) {
+	ctx := context.Background()
+	f, c := newFake(t, fixed(assistantJSON))
+	a, err := c.Assistants.SetLatest(ctx, "a1", 3)
+	if err != nil || a.Version != 3 {
+		t.Fatalf("SetLatest = %+v, %v", a, err)
+	}
+	check(t, one(t, f), "POST", "/assistants/a1/latest", "")
+	checkBody(t, one(t, f), `{"version":3}`)
+
+	f, c = newFake(t, fixed(assistantJSON))
+	if _, err := c.Assistants.SetLatest(ctx, "a1", 0); err == nil {
+		t.Error("version 0: no error")
+	}
+	if n := len(f.recorded()); n != 0 {
+		t.Errorf("%d requests sent, want 0", n)
+	}
+}
+
+// TestRetryPolicy checks which calls are retried after a 503: the reads and
+// the updates are, the calls that create something are not.
+func TestRetryPolicy(t *testing.T) {
+	ctx := context.Background()
+	flaky := func(body string) func(int, call) reply {
+		return func(n int, _ call) reply {
+			if n == 0 {
+				return reply{Status: http.StatusServiceUnavailable, Body: "busy"}
+			}
+			return reply{Body: body}
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		body  string
+		retry bool
+		do    func(s *assistants.Service) error
+	}{
+		{"Create", assistantJSON, false, func(s *assistants.Service) error {
+			_, err := s.Create(ctx, assistants.CreateParams{GraphID: "agent"})
+			return err
+		}},
+		{"CreateWithID", assistantJSON, true, func(s *assistants.Service) error {
+			_, err := s.Create(ctx, assistants.CreateParams{GraphID: "agent", AssistantID: "0190e3c4-0000-7000-8000-000000000001"})
+			return err
+		}},
+		{"SetLatest", assistantJSON, false, func(s *assistants.Service) error { _, err := s.SetLatest(ctx, "a", 1); return err }},
+		{"Get", assistantJSON, true, func(s *assistants.Service) error { _, err := s.Get(ctx, "a"); return err }},
+		{"Update", assistantJSON, true, func(s *assistants.Service) error {
+			_, err := s.Update(ctx, "a", assistants.UpdateParams{})
+			return err
+		}},
+		{"Delete", `[]`, true, func(s *assistants.Service) error { return s.Delete(ctx, "a", assistants.DeleteParams{}) }},
+		{"Search", `[]`, true, func(s *assistants.Service) error { _, err := s.Search(ctx, assistants.SearchParams{}); return err }},
+		{"Count", `1`, true, func(s *assistants.Service) error { _, err := s.Count(ctx, assistants.CountParams{}); return err }},
+		{"GetVersions", `[]`, true, func(s *assistants.Service) error {
+			_, err := s.GetVersions(ctx, "a", assistants.VersionsParams{})
+			return err
+		}},
+		{"GetGraph", graphJSON, true, func(s *assistants.Service) error {
+			_, err := s.GetGraph(ctx, "a", assistants.GraphParams{})
+			return err
+		}},
+		{"GetSchemas", `{}`, true, func(s *assistants.Service) error { _, err := s.GetSchemas(ctx, "a"); return err }},
+		{"GetSubgraphs", `{}`, true, func(s *assistants.Service) error {
+			_, err := s.GetSubgraphs(ctx, "a", assistants.SubgraphsParams{})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, c := newFake(t, flaky(tc.body))
+			err := tc.do(c.Assistants)
+			n := len(f.recorded())
+			if tc.retry {
+				if err != nil || n != 2 {
+					t.Errorf("err = %v after %d requests, want success after 2", err, n)
+				}
+			} else if !errors.Is(err, langgraph.ErrServer) || n != 1 {
+				t.Errorf("err = %v after %d requests, want the 503 after 1", err, n)
+			}
+		})
+	}
+}
+
+func TestRequestOptions(t *testing.T) {
+	var auth string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth = r.Header.Get("Authorization")
+		_, _ = io.WriteString(w, assistantJSON)
+	}))
+	defer srv.Close()
+	c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey(), client.WithBearerToken("default"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Assistants.Get(context.Background(), "a", langgraph.WithBearerToken("per-call")); err != nil {
+		t.Fatal(err)
+	}
+	if auth != "Bearer per-call" {
+		t.Errorf("Authorization = %q, want the per-call token", auth)
+	}
+}

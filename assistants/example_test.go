@@ -1,0 +1,67 @@
+package assistants_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/assistants"
+	"github.com/langgraph-go/langgraph/client"
+)
+
+// Create an assistant for a graph, give it a new version, go back to the
+// first one, then list every assistant of the graph. It needs a running
+// server, so it has no Output.
+func Example() {
+	ctx := context.Background()
+	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	a, err := c.Assistants.Create(ctx, assistants.CreateParams{
+		GraphID:  "agent",
+		Name:     "Support bot",
+		Config:   &langgraph.Config{Configurable: map[string]any{"model": "small"}},
+		Metadata: map[string]any{"team": "support"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	a, err = c.Assistants.Update(ctx, a.AssistantID, assistants.UpdateParams{
+		Config: &langgraph.Config{Configurable: map[string]any{"model": "large"}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("version", a.Version) // 2
+
+	if _, err := c.Assistants.SetLatest(ctx, a.AssistantID, 1); err != nil {
+		log.Fatal(err)
+	}
+
+	for a, err := range c.Assistants.SearchAll(ctx, assistants.SearchParams{GraphID: "agent", Limit: 50}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(a.AssistantID, a.Name, a.Version)
+	}
+}
+
+// The graph id stands for the graph's system assistant.
+func ExampleService_GetGraph() {
+	ctx := context.Background()
+	c, err := client.New(client.WithBaseURL("http://localhost:2024"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	g, err := c.Assistants.GetGraph(ctx, "agent", assistants.GraphParams{XRay: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range g.Edges {
+		fmt.Println(e.Source, "->", e.Target)
+	}
+}

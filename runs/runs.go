@@ -1,0 +1,412 @@
+// Package runs creates, waits for, joins, lists and cancels runs: executions of
+// an assistant's graph, on a thread or stateless. Use it through
+// client.Client.Runs.
+//
+// A run created on a thread belongs to the thread's owner; with custom auth a
+// run's nodes see the calling user as config.configurable.langgraph_auth_user.
+package runs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/transport"
+)
+
+// Service is the runs API. Get one from client.New.
+type Service struct {
+	b *transport.Backend
+}
+
+// NewService is used by package client; call client.New instead.
+func NewService(b *transport.Backend) *Service { return &Service{b: b} }
+
+// body is a run-create request: the assistant plus the run's fields.
+type body struct {
+	AssistantID string `json:"assistant_id"`
+	CreateParams
+}
+
+// batchBody is one run of CreateBatch.
+type batchBody struct {
+	AssistantID string `json:"assistant_id"`
+	ThreadID    string `json:"thread_id,omitzero"`
+	CreateParams
+}
+
+func checkParams(assistantID string, p *CreateParams) error {
+	if assistantID == "" {
+		return errors.New("langgraph: assistant_id must not be empty")
+	}
+	if p.Input != nil && p.Command != nil {
+		return errors.New("langgraph: a run takes Input or Command, not both")
+	}
+	return nil
+}
+
+func runsPath(threadID, suffix string) (string, error) {
+	if threadID == "" {
+		return "/runs" + suffix, nil
+	}
+	return transport.Path("/threads/{thread_id}/runs"+suffix, threadID)
+}
+
+// Create starts a background run on a thread (POST /threads/{thread_id}/runs)
+// and returns it while it is pending. Wait for it with Join. A server error is
+// not retried, since the run may have started.
+func (s *Service) Create(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Run, error) {
+	if threadID == "" {
+		return nil, errors.New("langgraph: thread_id must not be empty; use CreateStateless for a run without a thread")
+	}
+	return s.create(ctx, threadID, assistantID, p, opts)
+}
+
+// CreateStateless starts a background run without a thread (POST /runs).
+func (s *Service) CreateStateless(ctx context.Context, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Run, error) {
+	return s.create(ctx, "", assistantID, p, opts)
+}
+
+func (s *Service) create(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.RequestOption) (*Run, error) {
+	if err := checkParams(assistantID, &p); err != nil {
+		return nil, err
+	}
+	path, err := runsPath(threadID, "")
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.b.Open(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body{assistantID, p}, Options: opts})
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	notifyCreated(resp, p.OnRunCreated)
+	var r Run
+	if err := transport.DecodeJSON(resp.Body, &r); err != nil {
+		return nil, readError(ctx, http.MethodPost, path, err)
+	}
+	return &r, nil
+}
+
+// BatchItem is one run of CreateBatch.
+type BatchItem struct {
+	// ThreadID puts the run on a thread; empty makes it stateless.
+	ThreadID string
+	// AssistantID is the assistant or graph id to run.
+	AssistantID string
+	// CreateParams are the run's fields; OnRunCreated is not called.
+	CreateParams
+}
+
+// CreateBatch starts several background runs in one request (POST /runs/batch)
+// and returns them in order.
+func (s *Service) CreateBatch(ctx context.Context, items []BatchItem, opts ...langgraph.RequestOption) ([]Run, error) {
+	if len(items) == 0 {
+		return nil, errors.New("langgraph: CreateBatch needs at least one run")
+	}
+	payload := make([]batchBody, len(items))
+	for i := range items {
+		it := &items[i]
+		if err := checkParams(it.AssistantID, &it.CreateParams); err != nil {
+			return nil, fmt.Errorf("run %d: %w", i, err)
+		}
+		payload[i] = batchBody{AssistantID: it.AssistantID, ThreadID: it.ThreadID, CreateParams: it.CreateParams}
+	}
+	var out []Run
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/runs/batch", Body: payload, Options: opts}, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Wait starts a run on a thread and waits for it to end
+// (POST /threads/{thread_id}/runs/wait). It returns the final state, or the
+// interrupts when the run stopped at one; a run whose node failed returns a
+// *langgraph.RunError. If the connection breaks while the run goes on, Wait
+// joins the run (GET .../join) instead of starting it again.
+//
+// The call lasts as long as the run: bound it with the context or
+// langgraph.WithTimeout, not with http.Client.Timeout.
+func (s *Service) Wait(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Result, error) {
+	if threadID == "" {
+		return nil, errors.New("langgraph: thread_id must not be empty; use WaitStateless for a run without a thread")
+	}
+	return s.wait(ctx, threadID, assistantID, p, opts)
+}
+
+// WaitStateless runs an assistant without a thread and waits for the result
+// (POST /runs/wait). See Wait.
+func (s *Service) WaitStateless(ctx context.Context, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Result, error) {
+	return s.wait(ctx, "", assistantID, p, opts)
+}
+
+func (s *Service) wait(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.RequestOption) (*Result, error) {
+	if err := checkParams(assistantID, &p); err != nil {
+		return nil, err
+	}
+	path, err := runsPath(threadID, "/wait")
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.b.Open(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body{assistantID, p}, Options: opts})
+	if err != nil {
+		return nil, err
+	}
+	meta := notifyCreated(resp, p.OnRunCreated)
+	raw, rerr := readAll(resp.Body)
+	resp.Body.Close()
+	if rerr != nil {
+		if ctx.Err() == nil && meta.RunID != "" && meta.ThreadID != "" {
+			// The run goes on without us: collect its result instead of
+			// starting it again.
+			return s.Join(ctx, meta.ThreadID, meta.RunID, JoinParams{}, opts...)
+		}
+		return nil, readError(ctx, http.MethodPost, path, rerr)
+	}
+	return decodeResult(raw, meta)
+}
+
+// notifyCreated reads the run's ids from Content-Location and calls fn.
+func notifyCreated(resp *http.Response, fn func(langgraph.RunMetadata)) langgraph.RunMetadata {
+	meta, ok := transport.RunFromLocation(resp.Header.Get("Content-Location"))
+	if ok && fn != nil {
+		fn(meta)
+	}
+	return meta
+}
+
+func readAll(r io.Reader) ([]byte, error) {
+	var buf bytes.Buffer
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
+}
+
+func readError(ctx context.Context, method, path string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		err = ctxErr
+	}
+	return fmt.Errorf("langgraph: reading the response of %s %s: %w", method, path, err)
+}
+
+// decodeResult turns a wait or join body into a Result or a *RunError.
+func decodeResult(raw []byte, meta langgraph.RunMetadata) (*Result, error) {
+	raw = bytes.TrimSpace(raw) // the JS server writes keep-alive newlines first
+	res := &Result{Values: raw, Run: meta}
+	if len(raw) == 0 || raw[0] != '{' {
+		if len(raw) == 0 {
+			res.Values = json.RawMessage("null")
+		}
+		return res, nil
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return nil, fmt.Errorf("langgraph: decoding a run's result: %w", err)
+	}
+	if e, ok := top["__error__"]; ok {
+		return nil, runError(e, meta)
+	}
+	if in, ok := top["__interrupt__"]; ok {
+		if err := json.Unmarshal(in, &res.Interrupts); err != nil {
+			return nil, fmt.Errorf("langgraph: decoding a run's interrupts: %w", err)
+		}
+		delete(top, "__interrupt__")
+		v, err := json.Marshal(top)
+		if err != nil {
+			return nil, err
+		}
+		res.Values = v
+	}
+	return res, nil
+}
+
+// runError decodes an __error__ value. The JS server nests the node's error
+// as JSON inside the message: {"error":"Error","message":"{\"error\":...}"}.
+func runError(raw json.RawMessage, meta langgraph.RunMetadata) error {
+	e := &langgraph.RunError{RunID: meta.RunID, ThreadID: meta.ThreadID}
+	if err := json.Unmarshal(raw, e); err != nil {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			e.Message = s
+		} else {
+			e.Message = string(raw)
+		}
+		return e
+	}
+	var inner struct {
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}
+	if len(e.Message) > 0 && e.Message[0] == '{' && json.Unmarshal([]byte(e.Message), &inner) == nil && inner.Error != "" {
+		e.Name, e.Message = inner.Error, inner.Message
+	}
+	return e
+}
+
+// Get returns a run (GET /threads/{thread_id}/runs/{run_id}).
+func (s *Service) Get(ctx context.Context, threadID, runID string, opts ...langgraph.RequestOption) (*Run, error) {
+	path, err := transport.Path("/threads/{thread_id}/runs/{run_id}", threadID, runID)
+	if err != nil {
+		return nil, err
+	}
+	var r Run
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts}, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ListParams filter and page List.
+type ListParams struct {
+	// Limit is the page size (server default 10).
+	Limit int
+	// Offset skips that many runs.
+	Offset int
+	// Status keeps only runs with that status.
+	Status Status
+	// Select names the fields to return.
+	Select []string
+}
+
+// List returns a thread's runs, newest first (GET /threads/{thread_id}/runs).
+func (s *Service) List(ctx context.Context, threadID string, p ListParams, opts ...langgraph.RequestOption) ([]Run, error) {
+	path, err := transport.Path("/threads/{thread_id}/runs", threadID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Limit < 0 || p.Offset < 0 {
+		return nil, errors.New("langgraph: Limit and Offset must not be negative")
+	}
+	q := url.Values{}
+	if p.Limit > 0 {
+		q.Set("limit", strconv.Itoa(p.Limit))
+	}
+	if p.Offset > 0 {
+		q.Set("offset", strconv.Itoa(p.Offset))
+	}
+	if p.Status != "" {
+		q.Set("status", string(p.Status))
+	}
+	for _, f := range p.Select {
+		q.Add("select", f)
+	}
+	var out []Run
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q, Idempotent: true, Options: opts}, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CancelParams say how Cancel stops a run.
+type CancelParams struct {
+	// Wait makes the call return only once the run has stopped.
+	Wait bool
+	// Action is CancelInterrupt (the default) or CancelRollback.
+	Action CancelAction
+}
+
+// Cancel stops a pending or running run
+// (POST /threads/{thread_id}/runs/{run_id}/cancel). Cancelling is idempotent,
+// so it is retried like a read.
+func (s *Service) Cancel(ctx context.Context, threadID, runID string, p CancelParams, opts ...langgraph.RequestOption) error {
+	path, err := transport.Path("/threads/{thread_id}/runs/{run_id}/cancel", threadID, runID)
+	if err != nil {
+		return err
+	}
+	q := url.Values{"wait": {"0"}}
+	if p.Wait {
+		q.Set("wait", "1")
+	}
+	if p.Action != "" {
+		q.Set("action", string(p.Action))
+	}
+	_, err = s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Query: q, Idempotent: true, Options: opts}, nil)
+	return err
+}
+
+// BulkStatus selects runs for CancelMany by status.
+type BulkStatus string
+
+// Values of BulkStatus.
+const (
+	BulkPending BulkStatus = "pending"
+	BulkRunning BulkStatus = "running"
+	BulkAll     BulkStatus = "all"
+)
+
+// CancelManyParams select the runs CancelMany stops: RunIDs on ThreadID, or
+// every run with Status.
+type CancelManyParams struct {
+	// ThreadID is the thread of RunIDs.
+	ThreadID string `json:"thread_id,omitzero"`
+	// RunIDs are the runs to stop.
+	RunIDs []string `json:"run_ids,omitzero"`
+	// Status selects runs by status instead of by id.
+	Status BulkStatus `json:"status,omitzero"`
+	// Action is CancelInterrupt (the default) or CancelRollback.
+	Action CancelAction `json:"-"`
+}
+
+// CancelMany stops several runs (POST /runs/cancel). The JS development
+// server does not implement it (404).
+func (s *Service) CancelMany(ctx context.Context, p CancelManyParams, opts ...langgraph.RequestOption) error {
+	if len(p.RunIDs) == 0 && p.Status == "" {
+		return errors.New("langgraph: CancelMany needs RunIDs or a Status")
+	}
+	if len(p.RunIDs) > 0 && p.ThreadID == "" {
+		return errors.New("langgraph: CancelMany needs the ThreadID of RunIDs")
+	}
+	var q url.Values
+	if p.Action != "" {
+		q = url.Values{"action": {string(p.Action)}}
+	}
+	_, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/runs/cancel", Query: q, Body: p, Idempotent: true, Options: opts}, nil)
+	return err
+}
+
+// JoinParams tune Join.
+type JoinParams struct {
+	// CancelOnDisconnect cancels the run if this call gives up (its context
+	// ends or the connection breaks).
+	CancelOnDisconnect bool
+}
+
+// Join waits for a run to end and returns its result, like Wait
+// (GET /threads/{thread_id}/runs/{run_id}/join). The server sends nothing
+// until the run ends.
+func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams, opts ...langgraph.RequestOption) (*Result, error) {
+	path, err := transport.Path("/threads/{thread_id}/runs/{run_id}/join", threadID, runID)
+	if err != nil {
+		return nil, err
+	}
+	var q url.Values
+	if p.CancelOnDisconnect {
+		q = url.Values{"cancel_on_disconnect": {"true"}}
+	}
+	resp, err := s.b.Open(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q, Idempotent: true, Options: opts})
+	if err != nil {
+		return nil, err
+	}
+	raw, rerr := readAll(resp.Body)
+	resp.Body.Close()
+	if rerr != nil {
+		return nil, readError(ctx, http.MethodGet, path, rerr)
+	}
+	return decodeResult(raw, langgraph.RunMetadata{RunID: runID, ThreadID: threadID})
+}
+
+// Delete deletes a run that has ended (DELETE /threads/{thread_id}/runs/{run_id}).
+func (s *Service) Delete(ctx context.Context, threadID, runID string, opts ...langgraph.RequestOption) error {
+	path, err := transport.Path("/threads/{thread_id}/runs/{run_id}", threadID, runID)
+	if err != nil {
+		return err
+	}
+	_, err = s.b.Do(ctx, &transport.Request{Method: http.MethodDelete, Path: path, Idempotent: true, Options: opts}, nil)
+	return err
+}

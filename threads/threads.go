@@ -1,0 +1,405 @@
+// Package threads manages threads (conversations with persistent state) of a
+// LangGraph deployment: create, read, search, copy and delete them, and read
+// or update their state and history. Use it through client.Client.Threads.
+//
+// With custom auth, every call runs as the user whose credentials it carries:
+// Search returns only that user's threads and another user's thread is
+// reported as langgraph.ErrNotFound.
+package threads
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/pager"
+	"github.com/langgraph-go/langgraph/internal/transport"
+)
+
+// Service is the threads API. Get one from client.New.
+type Service struct {
+	b *transport.Backend
+}
+
+// NewService is used by package client; call client.New instead.
+func NewService(b *transport.Backend) *Service { return &Service{b: b} }
+
+// IfExists says what creating a thread with a taken id does.
+type IfExists string
+
+// Values of IfExists.
+const (
+	IfExistsRaise     IfExists = "raise"      // fail with langgraph.ErrConflict (the default)
+	IfExistsDoNothing IfExists = "do_nothing" // return the existing thread
+)
+
+// TTL makes the server delete (or prune) a thread some minutes after its last update.
+type TTL struct {
+	// Minutes is the time to live.
+	Minutes float64 `json:"ttl"`
+	// Strategy is "delete" (the default).
+	Strategy string `json:"strategy,omitzero"`
+}
+
+// Superstep is one step of history to write when creating a thread.
+type Superstep struct {
+	// Updates are applied in one step.
+	Updates []StateUpdate `json:"updates"`
+}
+
+// StateUpdate is one update of a Superstep.
+type StateUpdate struct {
+	// Values are written to the state.
+	Values any `json:"values"`
+	// Command is applied instead of, or along with, Values.
+	Command *langgraph.Command `json:"command,omitzero"`
+	// AsNode names the node the update is attributed to.
+	AsNode string `json:"as_node,omitzero"`
+}
+
+// CreateParams are the fields of Create; all are optional.
+type CreateParams struct {
+	// ThreadID sets the new thread's id; the server picks a UUID otherwise.
+	ThreadID string `json:"thread_id,omitzero"`
+	// Metadata is stored with the thread.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// IfExists says what to do when ThreadID is taken.
+	IfExists IfExists `json:"if_exists,omitzero"`
+	// Supersteps seed the thread's history.
+	Supersteps []Superstep `json:"supersteps,omitzero"`
+	// GraphID is stored as metadata.graph_id.
+	GraphID string `json:"-"`
+	// TTL schedules the thread's deletion.
+	TTL *TTL `json:"ttl,omitzero"`
+}
+
+// Create creates a thread (POST /threads). A create without ThreadID is not
+// retried after a server error, since the thread may exist already; with
+// ThreadID it is.
+func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.RequestOption) (*Thread, error) {
+	if p.GraphID != "" {
+		md := make(map[string]any, len(p.Metadata)+1)
+		for k, v := range p.Metadata {
+			md[k] = v
+		}
+		md["graph_id"] = p.GraphID
+		p.Metadata = md
+	}
+	var t Thread
+	_, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/threads", Body: p, Idempotent: p.ThreadID != "", Options: opts}, &t)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// Get returns a thread (GET /threads/{thread_id}).
+func (s *Service) Get(ctx context.Context, threadID string, opts ...langgraph.RequestOption) (*Thread, error) {
+	path, err := transport.Path("/threads/{thread_id}", threadID)
+	if err != nil {
+		return nil, err
+	}
+	var t Thread
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts}, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// UpdateParams are the fields of Update.
+type UpdateParams struct {
+	// Metadata is merged into the thread's metadata.
+	Metadata map[string]any `json:"metadata"`
+	// TTL replaces the thread's time to live.
+	TTL *TTL `json:"ttl,omitzero"`
+	// ReturnMinimal asks the server not to return the thread (Prefer:
+	// return=minimal); Update then returns nil.
+	ReturnMinimal bool `json:"-"`
+}
+
+// Update merges metadata into a thread (PATCH /threads/{thread_id}).
+func (s *Service) Update(ctx context.Context, threadID string, p UpdateParams, opts ...langgraph.RequestOption) (*Thread, error) {
+	path, err := transport.Path("/threads/{thread_id}", threadID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Metadata == nil {
+		p.Metadata = map[string]any{}
+	}
+	req := &transport.Request{Method: http.MethodPatch, Path: path, Body: p, Idempotent: true, Options: opts}
+	if p.ReturnMinimal {
+		req.Header = http.Header{"Prefer": {"return=minimal"}}
+		_, err := s.b.Do(ctx, req, nil)
+		return nil, err
+	}
+	var t Thread
+	if _, err := s.b.Do(ctx, req, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// Delete deletes a thread and its runs (DELETE /threads/{thread_id}).
+func (s *Service) Delete(ctx context.Context, threadID string, opts ...langgraph.RequestOption) error {
+	path, err := transport.Path("/threads/{thread_id}", threadID)
+	if err != nil {
+		return err
+	}
+	_, err = s.b.Do(ctx, &transport.Request{Method: http.MethodDelete, Path: path, Idempotent: true, Options: opts}, nil)
+	return err
+}
+
+// SortBy names a field to sort threads by.
+type SortBy string
+
+// Fields threads can be sorted by.
+const (
+	SortByThreadID       SortBy = "thread_id"
+	SortByStatus         SortBy = "status"
+	SortByCreatedAt      SortBy = "created_at"
+	SortByUpdatedAt      SortBy = "updated_at"
+	SortByStateUpdatedAt SortBy = "state_updated_at"
+)
+
+// SortOrder is "asc" or "desc".
+type SortOrder string
+
+// Sort orders.
+const (
+	Asc  SortOrder = "asc"
+	Desc SortOrder = "desc"
+)
+
+// SearchParams filter and page Search. The zero value lists the first page
+// (10 threads, newest first on the JS server).
+type SearchParams struct {
+	// Metadata matches threads whose metadata contains these pairs.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// Values matches threads whose state contains these pairs.
+	Values map[string]any `json:"values,omitzero"`
+	// IDs restricts the search to these thread ids.
+	IDs []string `json:"ids,omitzero"`
+	// Status matches threads with this status.
+	Status Status `json:"status,omitzero"`
+	// Limit is the page size (server default 10).
+	Limit int `json:"limit,omitzero"`
+	// Offset skips that many threads.
+	Offset int `json:"offset,omitzero"`
+	// SortBy and SortOrder order the results.
+	SortBy SortBy `json:"sort_by,omitzero"`
+	// SortOrder is Asc or Desc.
+	SortOrder SortOrder `json:"sort_order,omitzero"`
+	// Select limits the fields returned (thread_id, values, ...).
+	Select []string `json:"select,omitzero"`
+	// Extract maps an alias to a JSON path in the thread (e.g.
+	// "values.messages[-1]"); results carry Thread.Extracted (Python server).
+	Extract map[string]string `json:"extract,omitzero"`
+}
+
+// Search returns one page of threads (POST /threads/search).
+func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) ([]Thread, error) {
+	page, err := s.searchPage(ctx, p, opts)
+	return page.Items, err
+}
+
+func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Thread], error) {
+	var out []Thread
+	h, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/threads/search", Body: p, Idempotent: true, Options: opts}, &out)
+	if err != nil {
+		return pager.Page[Thread]{}, err
+	}
+	return pager.Page[Thread]{Items: out, Next: h.Get("X-Pagination-Next")}, nil
+}
+
+// SearchAll yields every thread that matches p, fetching page after page
+// (p.Limit per page) from p.Offset on. It stops at the first error, which it
+// yields.
+func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Thread, error] {
+	limit := p.Limit
+	if limit == 0 {
+		limit = 10
+	}
+	return pager.All(ctx, p.Offset, limit, func(ctx context.Context, offset int) (pager.Page[Thread], error) {
+		q := p
+		q.Limit, q.Offset = limit, offset
+		return s.searchPage(ctx, q, opts)
+	})
+}
+
+// CountParams filter Count.
+type CountParams struct {
+	// Metadata matches threads whose metadata contains these pairs.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// Values matches threads whose state contains these pairs.
+	Values map[string]any `json:"values,omitzero"`
+	// Status matches threads with this status.
+	Status Status `json:"status,omitzero"`
+}
+
+// Count returns the number of threads that match (POST /threads/count).
+func (s *Service) Count(ctx context.Context, p CountParams, opts ...langgraph.RequestOption) (int, error) {
+	var n int
+	_, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/threads/count", Body: p, Idempotent: true, Options: opts}, &n)
+	return n, err
+}
+
+// Copy copies a thread, its state and history, to a new thread (POST
+// /threads/{thread_id}/copy) and returns the copy.
+func (s *Service) Copy(ctx context.Context, threadID string, opts ...langgraph.RequestOption) (*Thread, error) {
+	path, err := transport.Path("/threads/{thread_id}/copy", threadID)
+	if err != nil {
+		return nil, err
+	}
+	var t Thread
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: struct{}{}, Options: opts}, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// PruneStrategy says what Prune does with each thread.
+type PruneStrategy string
+
+// Prune strategies.
+const (
+	PruneDelete     PruneStrategy = "delete"      // delete the threads
+	PruneKeepLatest PruneStrategy = "keep_latest" // keep only each thread's latest checkpoint
+)
+
+// PruneResult reports what Prune did.
+type PruneResult struct {
+	// PrunedCount is the number of threads pruned.
+	PrunedCount int `json:"pruned_count"`
+}
+
+// Prune deletes threads, or their old checkpoints (POST /threads/prune). The
+// JS server does not implement it (langgraph.ErrNotFound).
+func (s *Service) Prune(ctx context.Context, threadIDs []string, strategy PruneStrategy, opts ...langgraph.RequestOption) (*PruneResult, error) {
+	body := struct {
+		ThreadIDs []string      `json:"thread_ids"`
+		Strategy  PruneStrategy `json:"strategy,omitzero"`
+	}{threadIDs, strategy}
+	if body.ThreadIDs == nil {
+		body.ThreadIDs = []string{}
+	}
+	if strategy == PruneDelete {
+		body.Strategy = ""
+	}
+	var r PruneResult
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/threads/prune", Body: body, Idempotent: true, Options: opts}, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// StateParams select the state GetState returns.
+type StateParams struct {
+	// CheckpointID reads the state at that checkpoint.
+	CheckpointID string
+	// Checkpoint reads the state at that checkpoint (it may name a subgraph's
+	// namespace); it takes precedence over CheckpointID.
+	Checkpoint *langgraph.Checkpoint
+	// Subgraphs includes the state of subgraphs in Task.State.
+	Subgraphs bool
+}
+
+// GetState returns a thread's latest state, or its state at a checkpoint.
+func (s *Service) GetState(ctx context.Context, threadID string, p StateParams, opts ...langgraph.RequestOption) (*State, error) {
+	var st State
+	switch {
+	case p.Checkpoint != nil:
+		path, err := transport.Path("/threads/{thread_id}/state/checkpoint", threadID)
+		if err != nil {
+			return nil, err
+		}
+		body := struct {
+			Checkpoint *langgraph.Checkpoint `json:"checkpoint"`
+			Subgraphs  bool                  `json:"subgraphs"`
+		}{p.Checkpoint, p.Subgraphs}
+		if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true, Options: opts}, &st); err != nil {
+			return nil, err
+		}
+	default:
+		var path string
+		var err error
+		if p.CheckpointID != "" {
+			path, err = transport.Path("/threads/{thread_id}/state/{checkpoint_id}", threadID, p.CheckpointID)
+		} else {
+			path, err = transport.Path("/threads/{thread_id}/state", threadID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		q := url.Values{"subgraphs": {strconv.FormatBool(p.Subgraphs)}}
+		if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q, Idempotent: true, Options: opts}, &st); err != nil {
+			return nil, err
+		}
+	}
+	st.fill()
+	return &st, nil
+}
+
+// UpdateStateParams are the fields of UpdateState.
+type UpdateStateParams struct {
+	// Values are written to the state as if by AsNode (JSON null when nil).
+	Values any `json:"values"`
+	// AsNode names the node the update is attributed to, which decides what
+	// runs next.
+	AsNode string `json:"as_node,omitzero"`
+	// Checkpoint updates the state at that checkpoint (forking history).
+	Checkpoint *langgraph.Checkpoint `json:"checkpoint,omitzero"`
+	// CheckpointID updates the state at that checkpoint id.
+	CheckpointID string `json:"checkpoint_id,omitzero"`
+}
+
+// UpdateStateResult identifies the checkpoint UpdateState wrote.
+type UpdateStateResult struct {
+	// Checkpoint is the new checkpoint.
+	Checkpoint langgraph.Checkpoint `json:"checkpoint"`
+}
+
+// UpdateState writes values to a thread's state (POST
+// /threads/{thread_id}/state). It is not retried after a server error.
+func (s *Service) UpdateState(ctx context.Context, threadID string, p UpdateStateParams, opts ...langgraph.RequestOption) (*UpdateStateResult, error) {
+	path, err := transport.Path("/threads/{thread_id}/state", threadID)
+	if err != nil {
+		return nil, err
+	}
+	var r UpdateStateResult
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: p, Options: opts}, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// HistoryParams filter GetHistory.
+type HistoryParams struct {
+	// Limit is the number of states (server default 10).
+	Limit int `json:"limit,omitzero"`
+	// Before returns states older than this checkpoint.
+	Before *langgraph.Checkpoint `json:"before,omitzero"`
+	// Metadata matches checkpoints whose metadata contains these pairs.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// Checkpoint selects a namespace (subgraph) or a checkpoint to start from.
+	Checkpoint *langgraph.Checkpoint `json:"checkpoint,omitzero"`
+}
+
+// GetHistory returns a thread's past states, newest first (POST
+// /threads/{thread_id}/history).
+func (s *Service) GetHistory(ctx context.Context, threadID string, p HistoryParams, opts ...langgraph.RequestOption) ([]State, error) {
+	path, err := transport.Path("/threads/{thread_id}/history", threadID)
+	if err != nil {
+		return nil, err
+	}
+	var out []State
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: p, Idempotent: true, Options: opts}, &out); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].fill()
+	}
+	return out, nil
+}

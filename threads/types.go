@@ -1,0 +1,115 @@
+package threads
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/langgraph-go/langgraph"
+)
+
+// Status is a thread's status.
+type Status string
+
+// Thread statuses.
+const (
+	StatusIdle        Status = "idle"
+	StatusBusy        Status = "busy"
+	StatusInterrupted Status = "interrupted"
+	StatusError       Status = "error"
+)
+
+// Thread is a conversation: a sequence of runs sharing state.
+type Thread struct {
+	// ThreadID is the thread's id.
+	ThreadID string `json:"thread_id"`
+	// CreatedAt and UpdatedAt are set by the server.
+	CreatedAt time.Time `json:"created_at"`
+	// UpdatedAt is the time of the last change.
+	UpdatedAt time.Time `json:"updated_at"`
+	// StateUpdatedAt is the time of the last state change (Python server).
+	StateUpdatedAt time.Time `json:"state_updated_at,omitzero"`
+	// Metadata is free-form; deployments with custom auth often stamp an owner here.
+	Metadata map[string]any `json:"metadata"`
+	// Status is idle, busy, interrupted or error.
+	Status Status `json:"status"`
+	// Values is the thread's latest state, as JSON.
+	Values json.RawMessage `json:"values,omitzero"`
+	// Interrupts maps task ids to the interrupts pending on them.
+	Interrupts map[string][]langgraph.Interrupt `json:"interrupts,omitzero"`
+	// Config is the configuration of the thread's latest run.
+	Config json.RawMessage `json:"config,omitzero"`
+	// Extracted holds the values selected with SearchParams.Extract.
+	Extracted map[string]json.RawMessage `json:"extracted,omitzero"`
+}
+
+// State is a thread's state at one checkpoint.
+type State struct {
+	// Values is the graph state, as JSON.
+	Values json.RawMessage `json:"values"`
+	// Next names the nodes that run next; empty when the run is done.
+	Next []string `json:"next"`
+	// Checkpoint identifies this state; nil for a thread that never ran.
+	Checkpoint *langgraph.Checkpoint `json:"checkpoint"`
+	// Metadata is the checkpoint's metadata (source, step, writes, ...).
+	Metadata map[string]any `json:"metadata"`
+	// CreatedAt is the checkpoint's time; zero for a thread that never ran.
+	CreatedAt time.Time `json:"created_at"`
+	// ParentCheckpoint is the previous checkpoint, if any.
+	ParentCheckpoint *langgraph.Checkpoint `json:"parent_checkpoint"`
+	// Tasks are the tasks of the next step, with their interrupts and errors.
+	Tasks []Task `json:"tasks"`
+	// Interrupts are the pending interrupts of all tasks.
+	Interrupts []langgraph.Interrupt `json:"interrupts,omitzero"`
+}
+
+// Task is a task of a thread's next step.
+type Task struct {
+	// ID is the task's id.
+	ID string `json:"id"`
+	// Name is the node's name.
+	Name string `json:"name"`
+	// Error is the task's error, if it failed.
+	Error json.RawMessage `json:"error,omitzero"`
+	// Interrupts are the interrupts the task raised.
+	Interrupts []langgraph.Interrupt `json:"interrupts,omitzero"`
+	// Checkpoint is the subgraph's checkpoint, for a task that runs a subgraph.
+	Checkpoint *langgraph.Checkpoint `json:"checkpoint,omitzero"`
+	// State is the subgraph's state (with GetState's Subgraphs) or its config.
+	State json.RawMessage `json:"state,omitzero"`
+	// Result is the task's output, once it finished.
+	Result json.RawMessage `json:"result,omitzero"`
+}
+
+// Subgraph decodes the task's subgraph state, present when the state was read
+// with Subgraphs set; ok is false otherwise.
+func (t Task) Subgraph() (s *State, ok bool) {
+	if len(t.State) == 0 || string(t.State) == "null" {
+		return nil, false
+	}
+	var probe struct {
+		Values json.RawMessage `json:"values"`
+	}
+	if json.Unmarshal(t.State, &probe) != nil || probe.Values == nil {
+		return nil, false
+	}
+	s = new(State)
+	if json.Unmarshal(t.State, s) != nil {
+		return nil, false
+	}
+	s.fill()
+	return s, true
+}
+
+// fill collects the tasks' interrupts when the server did not list them at
+// the top level (the JS server does not).
+func (s *State) fill() {
+	if len(s.Interrupts) > 0 {
+		return
+	}
+	for _, t := range s.Tasks {
+		s.Interrupts = append(s.Interrupts, t.Interrupts...)
+	}
+}
+
+// Decode unmarshals the state's values into v.
+func (s *State) Decode(v any) error { return json.Unmarshal(s.Values, v) }
