@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -22,14 +21,7 @@ import (
 // LANGGRAPH_SKIP_INTEGRATION=1, and then the integration tests skip.
 var srv *testserver.Server
 
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if testing.Short() || os.Getenv(testserver.SkipEnv) == "1" {
-		fmt.Fprintln(os.Stderr, "assistants: -short or "+testserver.SkipEnv+"=1: unit tests only, the integration tests are SKIPPED")
-		os.Exit(m.Run())
-	}
-	os.Exit(testserver.Main(m, &srv))
-}
+func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
 
 // integration resets the server's state and returns a context bounded for
 // the test and a client authenticated as alice.

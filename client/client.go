@@ -172,4 +172,3 @@ func (c *Client) Info(ctx context.Context, opts ...langgraph.RequestOption) (*In
 	}
 	return info, nil
 }
-

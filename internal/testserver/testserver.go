@@ -25,6 +25,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -261,6 +262,16 @@ func (s *Server) Log() string {
 // environment variable LANGGRAPH_SKIP_INTEGRATION is "1", it prints a loud
 // notice and returns 0 without starting a server or running any test.
 func Main(m *testing.M, srv **Server) int {
+	flag.Parse()
+	ci := os.Getenv("CI") == "true"
+	if (testing.Short() || os.Getenv(SkipEnv) == "1") && ci {
+		fmt.Fprintf(os.Stderr, "testserver: CI=true: integration tests must run; -short and %s=1 are refused\n", SkipEnv)
+		return 1
+	}
+	if testing.Short() {
+		fmt.Fprintln(os.Stderr, "testserver: -short: unit tests only, the integration tests of this package are SKIPPED")
+		return m.Run()
+	}
 	if os.Getenv(SkipEnv) == "1" {
 		fmt.Fprintf(os.Stderr, "\n"+
 			"################################################################\n"+
