@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/langgraph-go/langgraph"
 )
@@ -116,9 +115,7 @@ func clip(s string) string {
 	if len(s) <= maxMessageSize {
 		return s
 	}
-	s = s[:maxMessageSize]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s + "…"
+	// Drop the rune cut in two (and any other invalid bytes): trimming until
+	// the string is valid would eat it all when an early byte is invalid.
+	return strings.ToValidUTF8(s[:maxMessageSize], "") + "…"
 }

@@ -46,6 +46,9 @@ type Config struct {
 	MinWait, MaxWait time.Duration
 	// MaxRetryAfter caps a server's Retry-After.
 	MaxRetryAfter time.Duration
+	// MaxEventSize is the largest accepted stream event in bytes; zero means
+	// the default of package sse (32 MiB).
+	MaxEventSize int
 }
 
 // Defaults of the retry policy.
@@ -67,6 +70,7 @@ type Backend struct {
 	minWait   time.Duration
 	maxWait   time.Duration
 	maxRA     time.Duration
+	maxEvent  int
 }
 
 // New builds a Backend.
@@ -86,6 +90,7 @@ func New(cfg Config) (*Backend, error) {
 		minWait:   orDefault(cfg.MinWait, DefaultMinWait),
 		maxWait:   orDefault(cfg.MaxWait, DefaultMaxWait),
 		maxRA:     orDefault(cfg.MaxRetryAfter, DefaultMaxRetryAfter),
+		maxEvent:  cfg.MaxEventSize,
 	}
 	if b.header == nil {
 		b.header = make(http.Header)
@@ -129,6 +134,10 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // BaseURL returns the base URL without a trailing slash.
 func (b *Backend) BaseURL() string { return b.base }
+
+// MaxEventSize returns the configured stream event size limit; zero means
+// the default.
+func (b *Backend) MaxEventSize() int { return b.maxEvent }
 
 // Request describes one API call.
 type Request struct {
@@ -274,7 +283,14 @@ func (b *Backend) send(ctx context.Context, r *Request, u string, body []byte, c
 	for k, vs := range r.Header {
 		req.Header[k] = vs
 	}
-	return b.rc.Do(req)
+	resp, err := b.rc.Do(req)
+	if err != nil && resp != nil {
+		// The retry layer hands back the response with a context error when
+		// the context ended after the response arrived: release it.
+		_ = resp.Body.Close()
+		resp = nil
+	}
+	return resp, err
 }
 
 func (b *Backend) transportError(ctx context.Context, method, u string, err error) error {

@@ -1,0 +1,492 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/client"
+)
+
+// fastRetry keeps retry waits short in tests.
+var fastRetry = client.WithRetryWait(time.Millisecond, 5*time.Millisecond)
+
+// headerServer records the headers of the last request and answers /info.
+type headerServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	last http.Header
+	hits int
+}
+
+func newHeaderServer(t *testing.T) *headerServer {
+	t.Helper()
+	s := &headerServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.last = r.Header.Clone()
+		s.hits++
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"version":"1.5.1","context":"js","flags":{"assistants":true,"crons":false}}`)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *headerServer) header(t *testing.T, c *client.Client, opts ...langgraph.RequestOption) http.Header {
+	t.Helper()
+	if _, err := c.Info(context.Background(), opts...); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last
+}
+
+func clearKeyEnv(t *testing.T) {
+	for _, k := range []string{"LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"} {
+		t.Setenv(k, "")
+	}
+}
+
+func TestAPIKeyFromEnv(t *testing.T) {
+	srv := newHeaderServer(t)
+	tests := []struct {
+		name string
+		env  map[string]string
+		opts []client.Option
+		want string // "" means no x-api-key
+	}{
+		{"none", nil, nil, ""},
+		{"langchain", map[string]string{"LANGCHAIN_API_KEY": "lc"}, nil, "lc"},
+		{"langsmith over langchain", map[string]string{"LANGSMITH_API_KEY": "ls", "LANGCHAIN_API_KEY": "lc"}, nil, "ls"},
+		{"langgraph over all", map[string]string{"LANGGRAPH_API_KEY": "lg", "LANGSMITH_API_KEY": "ls", "LANGCHAIN_API_KEY": "lc"}, nil, "lg"},
+		{"blank is skipped", map[string]string{"LANGGRAPH_API_KEY": "  ", "LANGSMITH_API_KEY": `""`, "LANGCHAIN_API_KEY": "lc"}, nil, "lc"},
+		{"trimmed", map[string]string{"LANGGRAPH_API_KEY": "  lg-key \n"}, nil, "lg-key"},
+		{"double quotes", map[string]string{"LANGGRAPH_API_KEY": `"lg-key"`}, nil, "lg-key"},
+		{"single quotes and spaces", map[string]string{"LANGSMITH_API_KEY": ` ' ls-key ' `}, nil, "ls-key"},
+		{"unbalanced quote kept", map[string]string{"LANGGRAPH_API_KEY": `"lg-key`}, nil, `"lg-key`},
+		{"option overrides env", map[string]string{"LANGGRAPH_API_KEY": "lg"}, []client.Option{client.WithAPIKey(" 'opt' ")}, "opt"},
+		{"opt-out", map[string]string{"LANGGRAPH_API_KEY": "lg", "LANGSMITH_API_KEY": "ls", "LANGCHAIN_API_KEY": "lc"}, []client.Option{client.WithoutAPIKey()}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearKeyEnv(t)
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			c, err := client.New(append([]client.Option{client.WithBaseURL(srv.URL)}, tt.opts...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := srv.header(t, c)
+			if got := h.Get("X-Api-Key"); got != tt.want {
+				t.Errorf("x-api-key = %q, want %q", got, tt.want)
+			}
+			if _, sent := h["X-Api-Key"]; sent != (tt.want != "") {
+				t.Errorf("x-api-key sent = %v", sent)
+			}
+			if tt.opts == nil {
+				if got := client.APIKeyFromEnv(); got != tt.want {
+					t.Errorf("APIKeyFromEnv() = %q, want %q", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	tests := []struct {
+		name, env string
+		opts      []client.Option
+		want      string
+	}{
+		{"default", "", nil, "http://localhost:8123"},
+		{"env", "http://env.example.com:2024/", nil, "http://env.example.com:2024"},
+		{"env trimmed", "  https://env.example.com/prefix  ", nil, "https://env.example.com/prefix"},
+		{"option over env", "http://env.example.com", []client.Option{client.WithBaseURL("https://opt.example.com/p/")}, "https://opt.example.com/p"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("LANGGRAPH_API_URL", tt.env)
+			c, err := client.New(append([]client.Option{client.WithoutAPIKey()}, tt.opts...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.BaseURL(); got != tt.want {
+				t.Errorf("BaseURL() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMalformedBaseURL(t *testing.T) {
+	tests := []struct {
+		url, wantMsg string
+	}{
+		{"localhost:8123", "scheme"},
+		{"example.com", "scheme"},
+		{"ftp://example.com", "scheme"},
+		{"", "scheme"},
+		{"http://", "no host"},
+		{"http:///path", "no host"},
+		{"http://user:hunter2@example.com", "user info"},
+		{"http://example.com?x=1", "query"},
+		{"http://example.com/#frag", "fragment"},
+		{"http://exa mple.com", "invalid"},
+		{"http://[::1", "invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			t.Setenv("LANGGRAPH_API_URL", "")
+			_, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(tt.url))
+			if err == nil {
+				t.Fatalf("New(WithBaseURL(%q)): no error", tt.url)
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q does not mention %q", err, tt.wantMsg)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error holds the password: %v", err)
+			}
+			// The same URL from the environment fails in New too.
+			if tt.url != "" {
+				t.Setenv("LANGGRAPH_API_URL", tt.url)
+				if _, err := client.New(client.WithoutAPIKey()); err == nil {
+					t.Errorf("LANGGRAPH_API_URL=%q: no error", tt.url)
+				}
+			}
+		})
+	}
+}
+
+func TestOptionErrors(t *testing.T) {
+	ts := client.TokenSourceFunc(func(context.Context, string) (string, error) { return "t", nil })
+	tests := []struct {
+		name string
+		opts []client.Option
+	}{
+		{"empty bearer", []client.Option{client.WithBearerToken("")}},
+		{"bearer with newline", []client.Option{client.WithBearerToken("tok-SECRET\r\nX-Evil: 1")}},
+		{"bearer then token source", []client.Option{client.WithBearerToken("a"), client.WithTokenSource(ts)}},
+		{"token source then bearer", []client.Option{client.WithTokenSource(ts), client.WithBearerToken("a")}},
+		{"nil token source", []client.Option{client.WithTokenSource(nil)}},
+		{"empty api key", []client.Option{client.WithAPIKey("")}},
+		{"quoted empty api key", []client.Option{client.WithAPIKey(`" "`)}},
+		{"api key with newline", []client.Option{client.WithAPIKey("key-SECRET\nX-Evil: 1")}},
+		{"header with CRLF", []client.Option{client.WithHeader("X-Custom", "v-SECRET\r\nX-Evil: 1")}},
+		{"header with LF", []client.Option{client.WithHeader("X-Custom", "a\nb")}},
+		{"header with NUL", []client.Option{client.WithHeader("X-Custom", "a\x00b")}},
+		{"empty header name", []client.Option{client.WithHeader("", "v")}},
+		{"bad header name", []client.Option{client.WithHeader("X Custom", "v")}},
+		{"reserved header", []client.Option{client.WithHeader("Content-Length", "1")}},
+		{"bad header in map", []client.Option{client.WithHeaders(map[string]string{"X-Ok": "1", "X-Bad": "a\nb"})}},
+		{"negative retries", []client.Option{client.WithMaxRetries(-1)}},
+		{"zero retry wait", []client.Option{client.WithRetryWait(0, time.Second)}},
+		{"max below min", []client.Option{client.WithRetryWait(time.Second, time.Millisecond)}},
+		{"zero retry-after cap", []client.Option{client.WithMaxRetryAfter(0)}},
+		{"nil http client", []client.Option{client.WithHTTPClient(nil)}},
+		{"nil logger", []client.Option{client.WithLogger(nil)}},
+		{"bad base URL", []client.Option{client.WithBaseURL("nope")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := client.New(append([]client.Option{client.WithoutAPIKey()}, tt.opts...)...)
+			if err == nil || c != nil {
+				t.Fatalf("New = %v, %v; want an error", c, err)
+			}
+			if strings.Contains(err.Error(), "SECRET") {
+				t.Errorf("error echoes the secret: %v", err)
+			}
+		})
+	}
+	// A nil option is ignored.
+	if _, err := client.New(client.WithoutAPIKey(), nil); err != nil {
+		t.Errorf("nil option: %v", err)
+	}
+}
+
+func TestInfoDecodesResponse(t *testing.T) {
+	srv := newHeaderServer(t)
+	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Version != "1.5.1" || info.Context != "js" || info.Flags["assistants"] != true || info.Flags["crons"] != false {
+		t.Errorf("Info = %+v", info)
+	}
+	if !strings.Contains(string(info.Raw), `"crons":false`) {
+		t.Errorf("Raw = %s", info.Raw)
+	}
+}
+
+func TestInfoErrorBodies(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			http.Error(w, "not json", http.StatusOK)
+			return
+		}
+		http.Error(w, "Invalid token", http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Info(context.Background()); err == nil {
+		t.Error("a body that is not JSON: no error")
+	}
+	_, err = c.Info(context.Background(), langgraph.WithBearerToken("x"))
+	var apiErr *langgraph.APIError
+	if !errors.As(err, &apiErr) || apiErr.Message != "Invalid token" || !errors.Is(err, langgraph.ErrUnauthorized) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestDefaultAndPerCallHeaders(t *testing.T) {
+	srv := newHeaderServer(t)
+	clearKeyEnv(t)
+	c, err := client.New(
+		client.WithBaseURL(srv.URL),
+		client.WithAPIKey("key-1"),
+		client.WithBearerToken("tok-1"),
+		client.WithHeader("X-Tenant", "acme"),
+		client.WithHeaders(map[string]string{"X-Region": "eu", "x-trace": "on"}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.header(t, c)
+	for k, want := range map[string]string{
+		"X-Api-Key":     "key-1",
+		"Authorization": "Bearer tok-1",
+		"X-Tenant":      "acme",
+		"X-Region":      "eu",
+		"X-Trace":       "on",
+		"User-Agent":    "langgraph-go/" + langgraph.Version,
+	} {
+		if got := h.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+
+	// Per-call options override the defaults; context options come first.
+	ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithBearerToken("tok-ctx"), langgraph.WithAPIKey("key-ctx"))
+	if _, err := c.Info(ctx, langgraph.WithBearerToken("tok-call"), langgraph.WithHeader("X-Tenant", "")); err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	h = srv.last
+	srv.mu.Unlock()
+	if h.Get("Authorization") != "Bearer tok-call" || h.Get("X-Api-Key") != "key-ctx" || h.Get("X-Tenant") != "" || h.Get("X-Region") != "eu" {
+		t.Errorf("per-call headers: %v", h)
+	}
+}
+
+func TestTokenSourceThroughClient(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.Header.Get("Authorization") != "Bearer v2" {
+			http.Error(w, "Token expired", http.StatusUnauthorized)
+			return
+		}
+		_, _ = io.WriteString(w, `{"version":"x"}`)
+	}))
+	defer srv.Close()
+	var mu sync.Mutex
+	var rejected []string
+	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL), client.WithTokenSource(client.TokenSourceFunc(
+		func(ctx context.Context, rej string) (string, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			rejected = append(rejected, rej)
+			if rej == "v1" {
+				return "v2", nil
+			}
+			if rej == "" && len(rejected) == 1 {
+				return "v1", nil
+			}
+			return "v2", nil
+		})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := c.Info(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// First call: "" -> v1 (401), then "v1" -> v2; second call: "" -> v2.
+	if got := strings.Join(rejected, ","); got != ",v1," || hits.Load() != 3 {
+		t.Errorf("rejected tokens %q after %d hits, want \",v1,\" after 3", got, hits.Load())
+	}
+}
+
+func TestRetriesOption(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	for _, tt := range []struct {
+		opts []client.Option
+		want int32
+	}{
+		{nil, 4}, // the default: 3 retries
+		{[]client.Option{client.WithMaxRetries(0)}, 1},
+		{[]client.Option{client.WithMaxRetries(1)}, 2},
+	} {
+		c, err := client.New(append([]client.Option{client.WithoutAPIKey(), client.WithBaseURL(srv.URL), fastRetry}, tt.opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits.Store(0)
+		if _, err := c.Info(context.Background()); !errors.Is(err, langgraph.ErrServer) {
+			t.Fatalf("err = %v, want ErrServer", err)
+		}
+		if hits.Load() != tt.want {
+			t.Errorf("%d hits, want %d", hits.Load(), tt.want)
+		}
+	}
+}
+
+type countingTransport struct {
+	n    atomic.Int32
+	auth atomic.Value
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	c.auth.Store(r.Header.Get("Authorization"))
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestWithHTTPClient(t *testing.T) {
+	srv := newHeaderServer(t)
+	rt := &countingTransport{}
+	hc := &http.Client{Transport: rt}
+	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL), client.WithHTTPClient(hc), client.WithBearerToken("tok"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.header(t, c)
+	if rt.n.Load() != 1 || rt.auth.Load() != "Bearer tok" {
+		t.Errorf("the custom transport saw %d requests, Authorization %q", rt.n.Load(), rt.auth.Load())
+	}
+	if hc.Transport != rt {
+		t.Error("New changed the caller's http.Client")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestLoggerNeverSeesSecrets(t *testing.T) {
+	const token, key, custom = "tok-SECRET-1", "key-SECRET-2", "hdr-SECRET-3"
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch n := hits.Add(1); {
+		case n <= 2:
+			w.WriteHeader(http.StatusBadGateway)
+		case n == 3:
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			_ = conn.Close()
+		default:
+			http.Error(w, "Invalid token", http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+	clearKeyEnv(t)
+	var buf syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := client.New(client.WithBaseURL(srv.URL), client.WithBearerToken(token), client.WithAPIKey(key),
+		client.WithHeader("X-Custom", custom), client.WithLogger(logger), fastRetry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Info(context.Background(), langgraph.WithHeader("X-Per-Call", "call-SECRET-4"))
+	if !errors.Is(err, langgraph.ErrUnauthorized) {
+		t.Fatalf("err = %v, want ErrUnauthorized after 2 x 502 and a hang-up", err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "retrying request") {
+		t.Fatalf("no retry lines logged:\n%s", out)
+	}
+	for _, s := range []string{token, key, custom, "call-SECRET-4", "SECRET"} {
+		if strings.Contains(out, s) {
+			t.Errorf("log holds %q:\n%s", s, out)
+		}
+		if strings.Contains(err.Error(), s) {
+			t.Errorf("error holds %q: %v", s, err)
+		}
+	}
+}
+
+func TestPerCallTimeoutEndsSlowCall(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL), fastRetry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Info(context.Background(), langgraph.WithTimeout(10*time.Millisecond)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want context.DeadlineExceeded", err)
+	}
+}
+
+func TestConnectionErrorNamesURL(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	base := dead.URL
+	dead.Close()
+	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(base), client.WithBearerToken("tok-SECRET"), client.WithMaxRetries(1), fastRetry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Info(context.Background())
+	var ce *langgraph.ConnectionError
+	if !errors.As(err, &ce) || ce.URL != base+"/info" {
+		t.Fatalf("err = %v, want a ConnectionError for %s/info", err, base)
+	}
+	if strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("error holds the token: %v", err)
+	}
+}
