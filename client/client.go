@@ -21,8 +21,10 @@ import (
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/assistants"
+	"github.com/langgraph-go/langgraph/crons"
 	"github.com/langgraph-go/langgraph/internal/transport"
 	"github.com/langgraph-go/langgraph/runs"
+	"github.com/langgraph-go/langgraph/store"
 	"github.com/langgraph-go/langgraph/threads"
 )
 
@@ -37,6 +39,10 @@ type Client struct {
 	Threads *threads.Service
 	// Runs creates, waits for and manages runs.
 	Runs *runs.Service
+	// Crons schedules recurring runs.
+	Crons *crons.Service
+	// Store reads and writes the long-term store.
+	Store *store.Service
 
 	backend *transport.Backend
 }
@@ -92,6 +98,7 @@ func New(opts ...Option) (*Client, error) {
 		MinWait:       s.minWait,
 		MaxWait:       s.maxWait,
 		MaxRetryAfter: s.maxRetryAfter,
+		MaxEventSize:  s.maxEventSize,
 	})
 	if err != nil {
 		return nil, err
@@ -100,6 +107,8 @@ func New(opts ...Option) (*Client, error) {
 		Assistants: assistants.NewService(b),
 		Threads:    threads.NewService(b),
 		Runs:       runs.NewService(b),
+		Crons:      crons.NewService(b),
+		Store:      store.NewService(b),
 		backend:    b,
 	}, nil
 }

@@ -29,6 +29,7 @@ type settings struct {
 	minWait       time.Duration
 	maxWait       time.Duration
 	maxRetryAfter time.Duration
+	maxEventSize  int
 }
 
 // TokenSource supplies the bearer token of each request, for tokens that
@@ -207,6 +208,20 @@ func WithMaxRetryAfter(d time.Duration) Option {
 			return fmt.Errorf("langgraph: WithMaxRetryAfter: %v is not positive", d)
 		}
 		s.maxRetryAfter = d
+		return nil
+	}
+}
+
+// WithMaxEventSize sets the largest stream event the client accepts, in bytes
+// (default 32 MiB). A larger event ends the stream with an error that
+// matches langgraph.ErrEventTooLarge. LangGraph sends the whole state in one
+// "values" event, so raise it for very large states.
+func WithMaxEventSize(n int) Option {
+	return func(s *settings) error {
+		if n <= 0 {
+			return fmt.Errorf("langgraph: WithMaxEventSize: %d is not positive", n)
+		}
+		s.maxEventSize = n
 		return nil
 	}
 }

@@ -16,12 +16,25 @@ type Page[T any] struct {
 	Next string
 }
 
-// All yields every item of every page, starting at offset, until a page is
-// shorter than limit, is empty, or the server's X-Pagination-Next header says
-// where the next page starts (then it is followed). The first error is yielded
-// and ends the sequence.
+// All yields every item of every page, starting at offset, fetching pages of
+// limit items. After each page it decides where to go on:
+//
+//   - an empty page ends the walk;
+//   - a page whose X-Pagination-Next is an offset past the current one is
+//     followed to that offset;
+//   - a page without X-Pagination-Next, once an earlier page of the walk had
+//     one, is the last page (the server pages with the header and says there
+//     is no next page);
+//   - a page shorter than limit is the last page;
+//   - otherwise the next page starts right after this one.
+//
+// A header that is not an offset past the current one is ignored (the JS
+// server sends it only when the number of matches equals the limit, so its
+// absence alone proves nothing). The first error is yielded and ends the
+// sequence; breaking out of the loop sends no further request.
 func All[T any](ctx context.Context, offset, limit int, fetch func(ctx context.Context, offset int) (Page[T], error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		sawNext := false
 		for {
 			page, err := fetch(ctx, offset)
 			if err != nil {
@@ -38,8 +51,12 @@ func All[T any](ctx context.Context, offset, limit int, fetch func(ctx context.C
 				return
 			}
 			if n, err := strconv.Atoi(page.Next); err == nil && n > offset {
+				sawNext = true
 				offset = n
 				continue
+			}
+			if page.Next == "" && sawNext {
+				return
 			}
 			if limit > 0 && len(page.Items) < limit {
 				return

@@ -1,0 +1,73 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/store"
+)
+
+// Keep a user's notes in the store: put two, read one back, search them all,
+// and tell a missing item from a failure. It needs a running server, so it
+// has no Output.
+func Example() {
+	ctx := context.Background()
+	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	type Note struct {
+		Text string `json:"text"`
+		Tag  string `json:"tag"`
+	}
+	ns := []string{"alice", "notes"}
+
+	if err := c.Store.PutItem(ctx, ns, "n1", Note{"buy milk", "todo"}, store.PutParams{}); err != nil {
+		log.Fatal(err)
+	}
+	// This one expires a day after it was last written, and is not indexed
+	// for semantic search.
+	if err := c.Store.PutItem(ctx, ns, "n2", Note{"call Bob", "todo"}, store.PutParams{TTL: 24 * time.Hour, NoIndex: true}); err != nil {
+		log.Fatal(err)
+	}
+
+	it, err := c.Store.GetItem(ctx, ns, "n1", store.GetParams{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	var n Note
+	if err := it.Decode(&n); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(it.Key, n.Text)
+
+	for it, err := range c.Store.SearchItemsAll(ctx, []string{"alice"}, store.SearchParams{Filter: map[string]any{"tag": "todo"}}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(it.Namespace, it.Key)
+	}
+
+	if _, err := c.Store.GetItem(ctx, ns, "nope", store.GetParams{}); errors.Is(err, langgraph.ErrNotFound) {
+		fmt.Println("no such note")
+	} else if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// A namespace label cannot contain "."; the call fails before anything is
+// sent.
+func ExampleService_PutItem_dottedLabel() {
+	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithoutAPIKey())
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = c.Store.PutItem(context.Background(), []string{"alice", "v1.2"}, "k", map[string]any{"x": 1}, store.PutParams{})
+	fmt.Println(err)
+	// Output: langgraph: store: namespace ["alice" "v1.2"]: label "v1.2" contains '.', which namespace labels cannot contain
+}

@@ -1,0 +1,377 @@
+// Package store reads and writes the deployment's long-term store: JSON
+// documents (items) under a hierarchical namespace such as
+// ["alice", "memories"], each with a key. Put, get and delete items, search
+// them by namespace prefix, filter or semantic query, and list namespaces.
+// Use it through client.Client.Store.
+//
+// A namespace is a list of labels. The server joins labels with "." in the
+// query of GetItem, so a label must not contain "." and must not be empty:
+// every method refuses such a namespace before sending anything.
+//
+// A missing item is reported one way whichever server answers (the Python
+// server says 404, the JS server 200 with null): GetItem returns an error for
+// which errors.Is(err, langgraph.ErrNotFound) is true.
+//
+// With custom auth the server may confine each user to some namespaces; a
+// namespace the user may not touch gives an error matching
+// langgraph.ErrForbidden.
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/pager"
+	"github.com/langgraph-go/langgraph/internal/transport"
+)
+
+// Service is the store API. Get one from client.New.
+type Service struct {
+	b *transport.Backend
+}
+
+// NewService is used by package client; call client.New instead.
+func NewService(b *transport.Backend) *Service { return &Service{b: b} }
+
+// Item is a stored document.
+type Item struct {
+	// Namespace is the item's namespace, e.g. ["alice", "memories"].
+	Namespace []string `json:"namespace"`
+	// Key identifies the item within its namespace.
+	Key string `json:"key"`
+	// Value is the document, a JSON object; see Decode.
+	Value json.RawMessage `json:"value"`
+	// CreatedAt is when the item was first put.
+	CreatedAt time.Time `json:"created_at"`
+	// UpdatedAt is when the item was last put.
+	UpdatedAt time.Time `json:"updated_at"`
+	// Score is the relevance of a SearchItems result to the query; nil when
+	// the search had no query or the store has no index.
+	Score *float64 `json:"score,omitzero"`
+}
+
+// Decode unmarshals the item's value into v.
+func (it *Item) Decode(v any) error {
+	if len(it.Value) == 0 {
+		return fmt.Errorf("langgraph: store item %q has no value", it.Key)
+	}
+	return json.Unmarshal(it.Value, v)
+}
+
+// checkNamespace refuses labels the server cannot store: empty ones and ones
+// containing "." (GetItem joins labels with "."). what names the argument in
+// the error; required refuses an empty namespace.
+func checkNamespace(what string, ns []string, required bool) error {
+	if required && len(ns) == 0 {
+		return fmt.Errorf("langgraph: store: %s must have at least one label", what)
+	}
+	for i, label := range ns {
+		if label == "" {
+			return fmt.Errorf("langgraph: store: %s %q: label %d is empty", what, ns, i)
+		}
+		if strings.Contains(label, ".") {
+			return fmt.Errorf("langgraph: store: %s %q: label %q contains '.', which namespace labels cannot contain", what, ns, label)
+		}
+	}
+	return nil
+}
+
+func checkKey(key string) error {
+	if key == "" {
+		return errors.New("langgraph: store: key must not be empty")
+	}
+	return nil
+}
+
+// PutParams are the options of PutItem.
+type PutParams struct {
+	// Index lists the fields of the value to embed for semantic search, as
+	// JSON paths such as "text" or "sections[*].body". Nil uses the store's
+	// configured fields.
+	Index []string
+	// NoIndex stores the item without indexing it for semantic search (sent
+	// as "index": false). It cannot be combined with Index.
+	NoIndex bool
+	// TTL makes the item expire that long after it was last written (or
+	// read with RefreshTTL). It is sent in minutes, so it must be a whole
+	// number of minutes; zero means the store's default (usually no expiry).
+	// Servers without TTL support ignore it.
+	TTL time.Duration
+}
+
+type putBody struct {
+	Namespace []string        `json:"namespace"`
+	Key       string          `json:"key"`
+	Value     json.RawMessage `json:"value"`
+	Index     any             `json:"index,omitzero"`
+	TTL       int64           `json:"ttl,omitzero"`
+}
+
+// PutItem creates or replaces the item at namespace and key (PUT
+// /store/items). value must encode as a JSON object, e.g. a map or a struct.
+func (s *Service) PutItem(ctx context.Context, namespace []string, key string, value any, p PutParams, opts ...langgraph.RequestOption) error {
+	if err := checkNamespace("namespace", namespace, true); err != nil {
+		return err
+	}
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(value)
+	if err != nil {
+		return fmt.Errorf("langgraph: store: encoding the value of %q: %w", key, err)
+	}
+	if raw = bytes.TrimSpace(raw); len(raw) == 0 || raw[0] != '{' {
+		return fmt.Errorf("langgraph: store: the value of %q must encode as a JSON object, not %.40s", key, raw)
+	}
+	body := putBody{Namespace: namespace, Key: key, Value: raw}
+	switch {
+	case p.NoIndex && p.Index != nil:
+		return errors.New("langgraph: store: PutParams.NoIndex and PutParams.Index cannot both be set")
+	case p.NoIndex:
+		body.Index = false
+	case p.Index != nil:
+		body.Index = p.Index
+	}
+	if p.TTL < 0 {
+		return fmt.Errorf("langgraph: store: ttl %v is negative", p.TTL)
+	}
+	if p.TTL%time.Minute != 0 {
+		return fmt.Errorf("langgraph: store: ttl %v is not a whole number of minutes", p.TTL)
+	}
+	body.TTL = int64(p.TTL / time.Minute)
+	_, err = s.b.Do(ctx, &transport.Request{Method: http.MethodPut, Path: "/store/items", Body: body, Idempotent: true, Options: opts}, nil)
+	return err
+}
+
+// GetParams are the options of GetItem.
+type GetParams struct {
+	// RefreshTTL, when set, says whether this read restarts the item's TTL;
+	// nil uses the store's default.
+	RefreshTTL *bool
+}
+
+// GetItem returns the item at namespace and key (GET
+// /store/items?namespace=a.b&key=k). When there is no such item, the error
+// matches langgraph.ErrNotFound (errors.Is), whether the server answered 404
+// (Python) or 200 with null (JS).
+func (s *Service) GetItem(ctx context.Context, namespace []string, key string, p GetParams, opts ...langgraph.RequestOption) (*Item, error) {
+	if err := checkNamespace("namespace", namespace, true); err != nil {
+		return nil, err
+	}
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	q := url.Values{"namespace": {strings.Join(namespace, ".")}, "key": {key}}
+	if p.RefreshTTL != nil {
+		q.Set("refresh_ttl", strconv.FormatBool(*p.RefreshTTL))
+	}
+	var raw json.RawMessage
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: "/store/items", Query: q, Idempotent: true, Options: opts}, &raw); err != nil {
+		return nil, err
+	}
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, &notFoundError{namespace: namespace, key: key}
+	}
+	var it Item
+	if err := json.Unmarshal(raw, &it); err != nil {
+		return nil, fmt.Errorf("langgraph: store: decoding item %q: %w", key, err)
+	}
+	return &it, nil
+}
+
+// notFoundError reports a missing item from a server that answered 200 with
+// null; it matches langgraph.ErrNotFound.
+type notFoundError struct {
+	namespace []string
+	key       string
+}
+
+func (e *notFoundError) Error() string {
+	return fmt.Sprintf("langgraph: store: no item %q in namespace %q", e.key, e.namespace)
+}
+
+func (e *notFoundError) Unwrap() error { return langgraph.ErrNotFound }
+
+// DeleteItem deletes the item at namespace and key (DELETE /store/items, with
+// a JSON body). Deleting a missing item is not an error.
+func (s *Service) DeleteItem(ctx context.Context, namespace []string, key string, opts ...langgraph.RequestOption) error {
+	if err := checkNamespace("namespace", namespace, true); err != nil {
+		return err
+	}
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	body := struct {
+		Namespace []string `json:"namespace"`
+		Key       string   `json:"key"`
+	}{namespace, key}
+	_, err := s.b.Do(ctx, &transport.Request{Method: http.MethodDelete, Path: "/store/items", Body: body, Idempotent: true, Options: opts}, nil)
+	return err
+}
+
+// SearchParams filter and page SearchItems. The zero value lists the first
+// 10 items under the prefix.
+type SearchParams struct {
+	// Filter matches items whose value has these fields with these values,
+	// e.g. {"kind": "note"}. Python servers also accept operators such as
+	// {"score": {"$gt": 4}}.
+	Filter map[string]any `json:"filter,omitempty"`
+	// Query ranks the results by semantic similarity to this text (stores
+	// with an index only); each result then carries a Score.
+	Query string `json:"query,omitzero"`
+	// Limit is the page size (server default 10).
+	Limit int `json:"limit,omitzero"`
+	// Offset skips that many items.
+	Offset int `json:"offset,omitzero"`
+	// RefreshTTL, when set, says whether returning an item restarts its TTL;
+	// nil uses the store's default.
+	RefreshTTL *bool `json:"refresh_ttl,omitzero"`
+}
+
+type searchBody struct {
+	NamespacePrefix []string `json:"namespace_prefix"`
+	SearchParams
+}
+
+func checkPage(limit, offset int) error {
+	if limit < 0 || offset < 0 {
+		return fmt.Errorf("langgraph: store: limit %d and offset %d must not be negative", limit, offset)
+	}
+	return nil
+}
+
+// SearchItems returns one page of the items whose namespace starts with
+// prefix (POST /store/items/search). An empty prefix searches every
+// namespace the caller may see.
+func (s *Service) SearchItems(ctx context.Context, prefix []string, p SearchParams, opts ...langgraph.RequestOption) ([]Item, error) {
+	if err := checkNamespace("namespace prefix", prefix, false); err != nil {
+		return nil, err
+	}
+	if err := checkPage(p.Limit, p.Offset); err != nil {
+		return nil, err
+	}
+	return s.searchPage(ctx, prefix, p, opts)
+}
+
+func (s *Service) searchPage(ctx context.Context, prefix []string, p SearchParams, opts []langgraph.RequestOption) ([]Item, error) {
+	if prefix == nil {
+		prefix = []string{} // the field is required: send [], not null
+	}
+	var out struct {
+		Items []Item `json:"items"`
+	}
+	req := &transport.Request{Method: http.MethodPost, Path: "/store/items/search", Body: searchBody{prefix, p}, Idempotent: true, Options: opts}
+	if _, err := s.b.Do(ctx, req, &out); err != nil {
+		return nil, err
+	}
+	return out.Items, nil
+}
+
+// SearchItemsAll yields every item that SearchItems matches, fetching page
+// after page (p.Limit per page, 10 when zero) from p.Offset on, until a page
+// is short or empty. It stops at the first error, which it yields.
+func (s *Service) SearchItemsAll(ctx context.Context, prefix []string, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Item, error] {
+	if err := checkNamespace("namespace prefix", prefix, false); err != nil {
+		return failed[Item](err)
+	}
+	if err := checkPage(p.Limit, p.Offset); err != nil {
+		return failed[Item](err)
+	}
+	limit := p.Limit
+	if limit == 0 {
+		limit = 10
+	}
+	return pager.All(ctx, p.Offset, limit, func(ctx context.Context, offset int) (pager.Page[Item], error) {
+		q := p
+		q.Limit, q.Offset = limit, offset
+		items, err := s.searchPage(ctx, prefix, q, opts)
+		return pager.Page[Item]{Items: items}, err
+	})
+}
+
+// NamespacesParams filter and page ListNamespaces. The zero value lists the
+// first 100 namespaces.
+type NamespacesParams struct {
+	// Prefix matches namespaces that start with these labels.
+	Prefix []string `json:"prefix,omitempty"`
+	// Suffix matches namespaces that end with these labels.
+	Suffix []string `json:"suffix,omitempty"`
+	// MaxDepth truncates the namespaces to this many labels (duplicates are
+	// merged); zero means no limit.
+	MaxDepth int `json:"max_depth,omitzero"`
+	// Limit is the page size (server default 100).
+	Limit int `json:"limit,omitzero"`
+	// Offset skips that many namespaces.
+	Offset int `json:"offset,omitzero"`
+}
+
+func (p *NamespacesParams) check() error {
+	if err := checkNamespace("prefix", p.Prefix, false); err != nil {
+		return err
+	}
+	if err := checkNamespace("suffix", p.Suffix, false); err != nil {
+		return err
+	}
+	if p.MaxDepth < 0 {
+		return fmt.Errorf("langgraph: store: max depth %d is negative", p.MaxDepth)
+	}
+	return checkPage(p.Limit, p.Offset)
+}
+
+// ListNamespaces returns one page of the namespaces that hold items (POST
+// /store/namespaces).
+func (s *Service) ListNamespaces(ctx context.Context, p NamespacesParams, opts ...langgraph.RequestOption) ([][]string, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	return s.namespacesPage(ctx, p, opts)
+}
+
+func (s *Service) namespacesPage(ctx context.Context, p NamespacesParams, opts []langgraph.RequestOption) ([][]string, error) {
+	var out struct {
+		Namespaces [][]string `json:"namespaces"`
+	}
+	req := &transport.Request{Method: http.MethodPost, Path: "/store/namespaces", Body: p, Idempotent: true, Options: opts}
+	if _, err := s.b.Do(ctx, req, &out); err != nil {
+		return nil, err
+	}
+	return out.Namespaces, nil
+}
+
+// ListNamespacesAll yields every namespace that ListNamespaces matches,
+// fetching page after page (p.Limit per page, 100 when zero) from p.Offset
+// on, until a page is short or empty. It stops at the first error, which it
+// yields.
+func (s *Service) ListNamespacesAll(ctx context.Context, p NamespacesParams, opts ...langgraph.RequestOption) iter.Seq2[[]string, error] {
+	if err := p.check(); err != nil {
+		return failed[[]string](err)
+	}
+	limit := p.Limit
+	if limit == 0 {
+		limit = 100
+	}
+	return pager.All(ctx, p.Offset, limit, func(ctx context.Context, offset int) (pager.Page[[]string], error) {
+		q := p
+		q.Limit, q.Offset = limit, offset
+		ns, err := s.namespacesPage(ctx, q, opts)
+		return pager.Page[[]string]{Items: ns}, err
+	})
+}
+
+// failed is a sequence that yields err once.
+func failed[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
+}
