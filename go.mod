@@ -5,11 +5,11 @@ go 1.24
 require (
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/r3labs/sse/v2 v2.10.0
+	go.uber.org/goleak v1.3.0
 )
 
 require (
 	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
-	github.com/stretchr/testify v1.8.0 // indirect
 	golang.org/x/net v0.0.0-20191116160921-f9c825593386 // indirect
 	gopkg.in/cenkalti/backoff.v1 v1.1.0 // indirect
 )

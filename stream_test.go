@@ -1,0 +1,145 @@
+package langgraph_test
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/langgraph-go/langgraph"
+)
+
+func TestNewStreamPart(t *testing.T) {
+	for _, tc := range []struct {
+		event string
+		mode  string
+		ns    []string
+	}{
+		{"values", "values", nil},
+		{"updates|sub:abc", "updates", []string{"sub:abc"}},
+		{"custom|parent:1|child:123", "custom", []string{"parent:1", "child:123"}},
+		{"messages/partial", "messages/partial", nil},
+		{"", "", nil},
+	} {
+		p := langgraph.NewStreamPart(tc.event, []byte("null"), "7")
+		if p.Event != tc.event || p.Mode != tc.mode || !slices.Equal(p.Namespace, tc.ns) || p.ID != "7" {
+			t.Errorf("NewStreamPart(%q) = %+v", tc.event, p)
+		}
+	}
+}
+
+func part(event, data string) langgraph.StreamPart {
+	return langgraph.NewStreamPart(event, []byte(data), "")
+}
+
+func TestStreamPartValuesAndUpdates(t *testing.T) {
+	in := `[{"id":"i1","value":{"question":"approve?"}}]`
+	v, ints, err := part("values", `{"a":1,"__interrupt__":`+in+`}`).Values()
+	if err != nil || string(v) != `{"a":1}` || len(ints) != 1 || ints[0].ID != "i1" || string(ints[0].Value) != `{"question":"approve?"}` {
+		t.Errorf("Values = %s %+v %v", v, ints, err)
+	}
+	v, ints, err = part("values|child:1", `{"b":[1,2]}`).Values()
+	if err != nil || string(v) != `{"b":[1,2]}` || ints != nil {
+		t.Errorf("Values without interrupts = %s %+v %v", v, ints, err)
+	}
+	if v, _, err := part("values", `["not","a","map"]`).Values(); err != nil || string(v) != `["not","a","map"]` {
+		t.Errorf("Values of a list = %s %v", v, err)
+	}
+	nodes, ints, err := part("updates", `{"agent":{"x":1},"__interrupt__":`+in+`}`).Updates()
+	if err != nil || len(nodes) != 1 || string(nodes["agent"]) != `{"x":1}` || len(ints) != 1 {
+		t.Errorf("Updates = %v %+v %v", nodes, ints, err)
+	}
+	if ints, err := part("updates", `{"__interrupt__":`+in+`}`).Interrupts(); err != nil || len(ints) != 1 {
+		t.Errorf("Interrupts = %+v %v", ints, err)
+	}
+	for _, bad := range []langgraph.StreamPart{part("custom", "{}"), part("updates", "{"), part("updates", `{"__interrupt__":5}`), part("values", "")} {
+		if _, err := bad.Interrupts(); err == nil {
+			t.Errorf("Interrupts of %s %q: no error", bad.Event, bad.Data)
+		}
+	}
+	if _, _, err := part("updates", "[]").Updates(); err == nil {
+		t.Error("Updates of a list: no error")
+	}
+}
+
+func TestStreamPartMessages(t *testing.T) {
+	chunk := `[{"content":"Y","id":"run-1","type":"ai","tool_calls":[],"additional_kwargs":{}},` +
+		`{"langgraph_node":"agent","langgraph_step":1,"langgraph_triggers":["branch:to:agent"],"run_id":"r1","tags":[]}]`
+	m, md, err := part("messages", chunk).MessageChunk()
+	if err != nil || m.Text() != "Y" || m.ID != "run-1" || m.Type != "ai" || md.Node != "agent" || md.Step != 1 ||
+		md.RunID != "r1" || !slices.Equal(md.Triggers, []string{"branch:to:agent"}) || !strings.Contains(string(m.Raw), "additional_kwargs") ||
+		!strings.Contains(string(md.Raw), "langgraph_node") {
+		t.Errorf("MessageChunk = %+v %+v %v", m, md, err)
+	}
+	for _, bad := range []string{`[{"content":"Y"}]`, `{}`, `[1,2]`, `[{"content":"x"},3]`} {
+		if _, _, err := part("messages", bad).MessageChunk(); err == nil {
+			t.Errorf("MessageChunk(%s): no error", bad)
+		}
+	}
+	if _, _, err := part("values", chunk).MessageChunk(); err == nil {
+		t.Error("MessageChunk of a values event: no error")
+	}
+
+	ms, err := part("messages/partial", `[{"type":"ai","content":[{"type":"text","text":"Hel"},"lo",{"type":"image_url"}],"tool_calls":[{"id":"c1","name":"search","args":{"q":"x"}}]}]`).Messages()
+	if err != nil || len(ms) != 1 || ms[0].Text() != "Hello" || len(ms[0].ToolCalls) != 1 || ms[0].ToolCalls[0].Name != "search" || string(ms[0].ToolCalls[0].Args) != `{"q":"x"}` {
+		t.Errorf("Messages = %+v %v", ms, err)
+	}
+	if _, err := part("messages", "[]").Messages(); err == nil {
+		t.Error("Messages of a messages-tuple event: no error")
+	}
+	md2, err := part("messages/metadata", `{"run-1":{"metadata":{"langgraph_node":"agent"}}}`).MessagesMetadata()
+	if err != nil || md2["run-1"].Node != "agent" {
+		t.Errorf("MessagesMetadata = %+v %v", md2, err)
+	}
+}
+
+func TestStreamPartMetadataErrEnd(t *testing.T) {
+	md, err := part("metadata", `{"run_id":"r1","attempt":2}`).Metadata()
+	if err != nil || md.RunID != "r1" || md.Attempt != 2 {
+		t.Errorf("Metadata = %+v %v", md, err)
+	}
+	if _, err := part("values", "{}").Metadata(); err == nil {
+		t.Error("Metadata of a values event: no error")
+	}
+	for _, tc := range []struct{ data, name, msg string }{
+		{`{"error":"CustomError","message":"Boo!"}`, "CustomError", "Boo!"},
+		{`"Run not found"`, "", "Run not found"},
+		{`{"error":"Error","message":"{\"error\":\"ValueError\",\"message\":\"bad input\"}"}`, "ValueError", "bad input"},
+		{`not json`, "", "not json"},
+	} {
+		err := part("error", tc.data).Err()
+		var re *langgraph.RunError
+		if !errors.As(err, &re) || re.Name != tc.name || re.Message != tc.msg {
+			t.Errorf("Err(%s) = %#v", tc.data, err)
+		}
+	}
+	if part("values", "{}").Err() != nil {
+		t.Error("Err of a values event is not nil")
+	}
+	if !part("end", "null").IsEnd() || part("values", "{}").IsEnd() {
+		t.Error("IsEnd")
+	}
+	var v struct{ Step int }
+	if err := part("custom", `{"step":3}`).Decode(&v); err != nil || v.Step != 3 {
+		t.Errorf("Decode = %+v %v", v, err)
+	}
+	if err := part("custom", "").Decode(&v); err == nil {
+		t.Error("Decode of empty data: no error")
+	}
+	if err := part("custom", "{").Decode(&v); err == nil || !strings.Contains(err.Error(), "custom") {
+		t.Errorf("Decode of bad JSON: %v", err)
+	}
+}
+
+func TestStreamError(t *testing.T) {
+	cause := errors.New("unexpected EOF")
+	e := &langgraph.StreamError{RunID: "r1", ThreadID: "t1", LastEventID: "5", Reason: "the run was not created with StreamResumable", Err: cause}
+	if !errors.Is(e, cause) || e.Error() != "langgraph: stream of run r1 stopped after event 5: the run was not created with StreamResumable: unexpected EOF" {
+		t.Errorf("StreamError = %q", e.Error())
+	}
+	var m langgraph.Message
+	if err := json.Unmarshal([]byte(`{"type":"human","content":"hi"}`), &m); err != nil || m.Text() != "hi" || string(m.Raw) == "" {
+		t.Errorf("Message = %+v %v", m, err)
+	}
+}

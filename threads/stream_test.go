@@ -1,0 +1,222 @@
+package threads_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/internal/testserver"
+	"github.com/langgraph-go/langgraph/threads"
+)
+
+// The JS server has no thread stream: these tests use a fake that follows
+// the Python server's wire contract (GET /threads/{id}/stream, Last-Event-ID).
+
+type streamReq struct{ Path, Query, LastEventID, Auth string }
+
+func streamFake(t *testing.T, h func(n int, w http.ResponseWriter, r *http.Request)) (*client.Client, func() []streamReq) {
+	t.Helper()
+	var mu sync.Mutex
+	var reqs []streamReq
+	f := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n := len(reqs)
+		reqs = append(reqs, streamReq{r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Get("Last-Event-ID"), r.Header.Get("Authorization")})
+		mu.Unlock()
+		h(n, w, r)
+	}))
+	t.Cleanup(f.Close)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	c, err := client.New(client.WithBaseURL(f.URL), client.WithoutAPIKey(), client.WithBearerToken("thread-token"),
+		client.WithHTTPClient(&http.Client{Transport: tr}), client.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, func() []streamReq {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(reqs)
+	}
+}
+
+func checkNoLeaks(t *testing.T) {
+	opt := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, opt) })
+}
+
+func sendEvents(w http.ResponseWriter, events string) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	io.WriteString(w, events)
+	w.(http.Flusher).Flush()
+}
+
+var quick = langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}
+
+func TestJoinStreamRequestAndEvents(t *testing.T) {
+	checkNoLeaks(t)
+	c, reqs := streamFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		sendEvents(w, "event: metadata\ndata: {\"run_id\":\"r1\"}\nid: 4\n\n"+
+			"event: values\ndata: {\"a\":1}\nid: 5\n\n"+
+			"event: error\ndata: {\"error\":\"ValueError\",\"message\":\"bad\"}\nid: 6\n\n"+
+			"event: metadata\ndata: {\"run_id\":\"r2\"}\nid: 7\n\n"+
+			"event: updates|sub:1\ndata: {}\nid: 8\n\n")
+	})
+	var events []string
+	var runErr *langgraph.RunError
+	for p, err := range c.Threads.JoinStream(context.Background(), "t/1", threads.JoinStreamParams{
+		LastEventID: "3", StreamMode: []threads.StreamMode{threads.StreamRunModes, threads.StreamLifecycle}}) {
+		if err != nil && !errors.As(err, &runErr) {
+			t.Fatal(err)
+		}
+		events = append(events, p.Event+"#"+p.ID)
+	}
+	want := []string{"metadata#4", "values#5", "error#6", "metadata#7", "updates|sub:1#8"}
+	if !slices.Equal(events, want) {
+		t.Errorf("events = %v, want %v", events, want)
+	}
+	if runErr == nil || runErr.Name != "ValueError" || runErr.Message != "bad" || runErr.ThreadID != "t/1" {
+		t.Errorf("run error = %+v", runErr)
+	}
+	r := reqs()
+	if len(r) != 1 || r[0].Path != "/threads/t%2F1/stream" || r[0].Query != "stream_mode=run_modes&stream_mode=lifecycle" ||
+		r[0].LastEventID != "3" || r[0].Auth != "Bearer thread-token" {
+		t.Errorf("requests = %+v", r)
+	}
+}
+
+func TestJoinStreamReconnects(t *testing.T) {
+	checkNoLeaks(t)
+	c, reqs := streamFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		switch n {
+		case 0:
+			sendEvents(w, "event: values\ndata: 1\nid: 1\n\nevent: values\ndata: 2\nid: 2\n\nevent: val")
+			panic(http.ErrAbortHandler)
+		case 1:
+			panic(http.ErrAbortHandler) // a failed attempt
+		default:
+			sendEvents(w, "event: values\ndata: 2\nid: 2\n\nevent: values\ndata: 3\nid: 3\n\n")
+		}
+	})
+	var calls []langgraph.Reconnect
+	p := threads.JoinStreamParams{Reconnect: quick}
+	p.Reconnect.OnReconnect = func(r langgraph.Reconnect) { calls = append(calls, r) }
+	var ids []string
+	for part, err := range c.Threads.JoinStream(context.Background(), "t1", p) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, part.ID+"="+string(part.Data))
+	}
+	if want := []string{"1=1", "2=2", "3=3"}; !slices.Equal(ids, want) {
+		t.Errorf("events = %v, want %v", ids, want)
+	}
+	r := reqs()
+	if len(r) != 3 || r[0].LastEventID != "" || r[1].LastEventID != "2" || r[2].LastEventID != "2" {
+		t.Errorf("requests = %+v", r)
+	}
+	for _, q := range r {
+		if q.Auth != "Bearer thread-token" {
+			t.Errorf("request without credentials: %+v", q)
+		}
+	}
+	if len(calls) != 2 || calls[1].Attempt != 2 || calls[0].LastEventID != "2" || calls[0].Run.ThreadID != "t1" {
+		t.Errorf("OnReconnect calls = %+v", calls)
+	}
+}
+
+func TestJoinStreamWithoutIDs(t *testing.T) {
+	checkNoLeaks(t)
+	c, reqs := streamFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		sendEvents(w, "event: values\ndata: 1\n\n")
+		panic(http.ErrAbortHandler)
+	})
+	var got int
+	var last error
+	for _, err := range c.Threads.JoinStream(context.Background(), "t1", threads.JoinStreamParams{Reconnect: quick}) {
+		if err != nil {
+			last = err
+			break
+		}
+		got++
+	}
+	var se *langgraph.StreamError
+	if !errors.As(last, &se) || !strings.Contains(se.Reason, "without ids") || se.ThreadID != "t1" || got != 1 {
+		t.Errorf("got %d events, err %v", got, last)
+	}
+	if len(reqs()) != 1 {
+		t.Errorf("requests = %+v", reqs())
+	}
+}
+
+func TestJoinStreamCancel(t *testing.T) {
+	checkNoLeaks(t)
+	done := make(chan struct{})
+	c, _ := streamFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		for i := 0; ; i++ {
+			sendEvents(w, fmt.Sprintf("event: values\ndata: %d\nid: %d\n\n", i, i))
+			select {
+			case <-r.Context().Done():
+				close(done)
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	seq := c.Threads.JoinStream(ctx, "t1", threads.JoinStreamParams{})
+	var last error
+	for p, err := range seq {
+		if err != nil {
+			last = err
+			break
+		}
+		if p.ID == "3" {
+			cancel()
+		}
+	}
+	if !errors.Is(last, context.Canceled) {
+		t.Errorf("err = %v", last)
+	}
+	<-done
+	for _, err := range seq {
+		if !errors.Is(err, langgraph.ErrStreamUsed) {
+			t.Errorf("second range: %v", err)
+		}
+	}
+}
+
+// TestJoinStreamJSServer: the JS server has no thread stream.
+func TestJoinStreamJSServer(t *testing.T) {
+	if srv == nil {
+		t.Skip("integration test: no test server (-short)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey(), client.WithBearerToken(testserver.TokenAlice))
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := c.Threads.Create(ctx, threads.CreateParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range c.Threads.JoinStream(ctx, th.ThreadID, threads.JoinStreamParams{}) {
+		if !errors.Is(err, langgraph.ErrNotFound) {
+			t.Errorf("err = %v, want ErrNotFound", err)
+		}
+	}
+}
