@@ -72,6 +72,9 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.apiKey != "" && s.noAPIKey {
+		return nil, errors.New("langgraph: WithAPIKey and WithoutAPIKey conflict: pass one of them")
+	}
 	header := s.header.Clone()
 	key := s.apiKey
 	if key == "" && !s.noAPIKey {

@@ -185,6 +185,7 @@ func TestOptionErrors(t *testing.T) {
 		{"empty api key", []client.Option{client.WithAPIKey("")}},
 		{"quoted empty api key", []client.Option{client.WithAPIKey(`" "`)}},
 		{"api key with newline", []client.Option{client.WithAPIKey("key-SECRET\nX-Evil: 1")}},
+		{"api key and WithoutAPIKey", []client.Option{client.WithAPIKey("key-SECRET")}},
 		{"header with CRLF", []client.Option{client.WithHeader("X-Custom", "v-SECRET\r\nX-Evil: 1")}},
 		{"header with LF", []client.Option{client.WithHeader("X-Custom", "a\nb")}},
 		{"header with NUL", []client.Option{client.WithHeader("X-Custom", "a\x00b")}},

@@ -78,6 +78,7 @@ func WithAPIKey(key string) Option {
 }
 
 // WithoutAPIKey sends no x-api-key: the environment variables are not read.
+// It conflicts with WithAPIKey: New reports an error if both are given.
 func WithoutAPIKey() Option {
 	return func(s *settings) error {
 		s.noAPIKey = true

@@ -1,6 +1,11 @@
-// Package runs creates, waits for, joins, lists and cancels runs: executions of
-// an assistant's graph, on a thread or stateless. Use it through
-// client.Client.Runs.
+// Package runs creates, waits for, streams, joins, lists and cancels runs:
+// executions of an assistant's graph, on a thread or stateless. Use it
+// through client.Client.Runs.
+//
+// Wait and Join return a run's final state (or its interrupts); Stream and
+// JoinStream yield its events as they happen, as a single-use
+// iter.Seq2[langgraph.StreamPart, error] that resumes from the last event id
+// when the connection breaks (for runs created with StreamResumable).
 //
 // A run created on a thread belongs to the thread's owner; with custom auth a
 // run's nodes see the calling user as config.configurable.langgraph_auth_user.
@@ -15,6 +20,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 
 	"github.com/langgraph-go/langgraph"
@@ -163,7 +169,8 @@ func (s *Service) wait(ctx context.Context, threadID, assistantID string, p Crea
 	raw, rerr := readAll(resp.Body)
 	resp.Body.Close()
 	if rerr != nil {
-		if ctx.Err() == nil && meta.RunID != "" && meta.ThreadID != "" {
+		if ctx.Err() == nil && !errors.Is(rerr, context.DeadlineExceeded) && !errors.Is(rerr, context.Canceled) &&
+			meta.RunID != "" && meta.ThreadID != "" {
 			// The run goes on without us: collect its result instead of
 			// starting it again.
 			return s.Join(ctx, meta.ThreadID, meta.RunID, JoinParams{}, opts...)
@@ -213,6 +220,7 @@ func decodeResult(raw []byte, meta langgraph.RunMetadata) (*Result, error) {
 		return nil, runError(e, meta)
 	}
 	if in, ok := top["__interrupt__"]; ok {
+		res.stopped = true
 		if err := json.Unmarshal(in, &res.Interrupts); err != nil {
 			return nil, fmt.Errorf("langgraph: decoding a run's interrupts: %w", err)
 		}
@@ -226,26 +234,10 @@ func decodeResult(raw []byte, meta langgraph.RunMetadata) (*Result, error) {
 	return res, nil
 }
 
-// runError decodes an __error__ value. The JS server nests the node's error
-// as JSON inside the message: {"error":"Error","message":"{\"error\":...}"}.
+// runError decodes an __error__ value and names the run.
 func runError(raw json.RawMessage, meta langgraph.RunMetadata) error {
-	e := &langgraph.RunError{RunID: meta.RunID, ThreadID: meta.ThreadID}
-	if err := json.Unmarshal(raw, e); err != nil {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			e.Message = s
-		} else {
-			e.Message = string(raw)
-		}
-		return e
-	}
-	var inner struct {
-		Error   string `json:"error"`
-		Message string `json:"message"`
-	}
-	if len(e.Message) > 0 && e.Message[0] == '{' && json.Unmarshal([]byte(e.Message), &inner) == nil && inner.Error != "" {
-		e.Name, e.Message = inner.Error, inner.Message
-	}
+	e := langgraph.DecodeRunError(raw)
+	e.RunID, e.ThreadID = meta.RunID, meta.ThreadID
 	return e
 }
 
@@ -319,7 +311,9 @@ func (s *Service) Cancel(ctx context.Context, threadID, runID string, p CancelPa
 	if err != nil {
 		return err
 	}
-	q := url.Values{"wait": {"0"}}
+	// wait is sent only when set: the JS server reads any value, "0"
+	// included, as true.
+	q := url.Values{}
 	if p.Wait {
 		q.Set("wait", "1")
 	}
@@ -380,6 +374,12 @@ type JoinParams struct {
 // Join waits for a run to end and returns its result, like Wait
 // (GET /threads/{thread_id}/runs/{run_id}/join). The server sends nothing
 // until the run ends.
+//
+// For a run that had already ended, the server answers with the thread's
+// current values only; Join then reads the thread (one more request) to
+// report its pending interrupts, or a *langgraph.RunError (without the
+// remote error's name and message, which the server no longer has) when
+// the run failed.
 func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams, opts ...langgraph.RequestOption) (*Result, error) {
 	path, err := transport.Path("/threads/{thread_id}/runs/{run_id}/join", threadID, runID)
 	if err != nil {
@@ -398,7 +398,55 @@ func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams
 	if rerr != nil {
 		return nil, readError(ctx, http.MethodGet, path, rerr)
 	}
-	return decodeResult(raw, langgraph.RunMetadata{RunID: runID, ThreadID: threadID})
+	meta := langgraph.RunMetadata{RunID: runID, ThreadID: threadID}
+	res, err := decodeResult(raw, meta)
+	if err != nil || res.Interrupted() {
+		return res, err
+	}
+	return s.settle(ctx, res, opts)
+}
+
+// settle completes the result of a join that carried neither interrupts nor
+// an error, which is what the server answers for a run that had already
+// ended: the thread's status tells whether it stopped at an interrupt or
+// failed.
+func (s *Service) settle(ctx context.Context, res *Result, opts []langgraph.RequestOption) (*Result, error) {
+	path, err := transport.Path("/threads/{thread_id}", res.Run.ThreadID)
+	if err != nil {
+		return nil, err
+	}
+	var th struct {
+		Status     string                           `json:"status"`
+		Interrupts map[string][]langgraph.Interrupt `json:"interrupts"`
+	}
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts}, &th); err != nil {
+		return nil, err
+	}
+	switch th.Status {
+	case "interrupted":
+		res.stopped = true
+		tasks := make([]string, 0, len(th.Interrupts))
+		for task := range th.Interrupts {
+			tasks = append(tasks, task)
+		}
+		sort.Strings(tasks)
+		for _, task := range tasks {
+			res.Interrupts = append(res.Interrupts, th.Interrupts[task]...)
+		}
+	case "error":
+		run, err := s.Get(ctx, res.Run.ThreadID, res.Run.RunID, opts...)
+		if err != nil {
+			return nil, err
+		}
+		if run.Status == StatusError || run.Status == StatusTimeout {
+			return nil, &langgraph.RunError{
+				Message:  fmt.Sprintf("the run ended with status %q before it was joined; the server kept no error details", run.Status),
+				RunID:    res.Run.RunID,
+				ThreadID: res.Run.ThreadID,
+			}
+		}
+	}
+	return res, nil
 }
 
 // Delete deletes a run that has ended (DELETE /threads/{thread_id}/runs/{run_id}).

@@ -183,16 +183,23 @@ type CreateParams struct {
 // Result is the outcome of a run that ended: its final state or the
 // interrupts it stopped at.
 type Result struct {
-	// Values is the final state as JSON, without the __interrupt__ key.
+	// Values is the final state as JSON, without the __interrupt__ key. When
+	// the run stopped at an interrupt, the JS server sends no state at all
+	// (Values is then {}): read it with the thread's state.
 	Values json.RawMessage
-	// Interrupts are the interrupts the run stopped at; empty when it finished.
+	// Interrupts are the interrupts the run stopped at; empty when it
+	// finished, and also when it stopped at a breakpoint (InterruptBefore or
+	// InterruptAfter), which carries no value.
 	Interrupts []langgraph.Interrupt
 	// Run identifies the run when the server said which it was.
 	Run langgraph.RunMetadata
+
+	stopped bool // the result had an __interrupt__ key
 }
 
-// Interrupted reports whether the run stopped at an interrupt.
-func (r *Result) Interrupted() bool { return len(r.Interrupts) > 0 }
+// Interrupted reports whether the run stopped at an interrupt or a
+// breakpoint, waiting to be resumed.
+func (r *Result) Interrupted() bool { return r.stopped || len(r.Interrupts) > 0 }
 
 // Decode unmarshals the final state into v.
 func (r *Result) Decode(v any) error { return json.Unmarshal(r.Values, v) }

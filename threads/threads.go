@@ -9,6 +9,7 @@ package threads
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"net/url"
@@ -275,19 +276,20 @@ type PruneResult struct {
 	PrunedCount int `json:"pruned_count"`
 }
 
-// Prune deletes threads, or their old checkpoints (POST /threads/prune). The
-// JS server does not implement it (langgraph.ErrNotFound).
+// Prune deletes threads, or their old checkpoints (POST /threads/prune); an
+// empty strategy means PruneDelete. The JS server does not implement it
+// (langgraph.ErrNotFound).
 func (s *Service) Prune(ctx context.Context, threadIDs []string, strategy PruneStrategy, opts ...langgraph.RequestOption) (*PruneResult, error) {
+	if len(threadIDs) == 0 {
+		return nil, errors.New("langgraph: Prune needs at least one thread id")
+	}
+	if strategy == "" {
+		strategy = PruneDelete
+	}
 	body := struct {
 		ThreadIDs []string      `json:"thread_ids"`
-		Strategy  PruneStrategy `json:"strategy,omitzero"`
+		Strategy  PruneStrategy `json:"strategy"`
 	}{threadIDs, strategy}
-	if body.ThreadIDs == nil {
-		body.ThreadIDs = []string{}
-	}
-	if strategy == PruneDelete {
-		body.Strategy = ""
-	}
 	var r PruneResult
 	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/threads/prune", Body: body, Idempotent: true, Options: opts}, &r); err != nil {
 		return nil, err
@@ -302,13 +304,21 @@ type StateParams struct {
 	// Checkpoint reads the state at that checkpoint (it may name a subgraph's
 	// namespace); it takes precedence over CheckpointID.
 	Checkpoint *langgraph.Checkpoint
-	// Subgraphs includes the state of subgraphs in Task.State.
+	// Subgraphs includes the state of subgraphs in Task.State (read it with
+	// Task.Subgraph). With a Checkpoint that names a subgraph namespace, the
+	// JS server refuses it (400); with a root checkpoint it works everywhere.
 	Subgraphs bool
 }
 
 // GetState returns a thread's latest state, or its state at a checkpoint.
 func (s *Service) GetState(ctx context.Context, threadID string, p StateParams, opts ...langgraph.RequestOption) (*State, error) {
 	var st State
+	if c := p.Checkpoint; c != nil && p.Subgraphs && c.CheckpointID != "" && c.CheckpointNS == "" && len(c.CheckpointMap) == 0 {
+		// A root checkpoint is read through the GET form, which every
+		// server accepts with subgraphs (the JS server refuses a boolean
+		// "subgraphs" in the POST body).
+		p.CheckpointID, p.Checkpoint = c.CheckpointID, nil
+	}
 	switch {
 	case p.Checkpoint != nil:
 		path, err := transport.Path("/threads/{thread_id}/state/checkpoint", threadID)
@@ -317,7 +327,7 @@ func (s *Service) GetState(ctx context.Context, threadID string, p StateParams, 
 		}
 		body := struct {
 			Checkpoint *langgraph.Checkpoint `json:"checkpoint"`
-			Subgraphs  bool                  `json:"subgraphs"`
+			Subgraphs  bool                  `json:"subgraphs,omitzero"`
 		}{p.Checkpoint, p.Subgraphs}
 		if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true, Options: opts}, &st); err != nil {
 			return nil, err
@@ -379,7 +389,9 @@ func (s *Service) UpdateState(ctx context.Context, threadID string, p UpdateStat
 type HistoryParams struct {
 	// Limit is the number of states (server default 10).
 	Limit int `json:"limit,omitzero"`
-	// Before returns states older than this checkpoint.
+	// Before returns states older than this checkpoint. A checkpoint of the
+	// root graph (no namespace, no map) is sent as its id, the form every
+	// server accepts; any other as the object (Python server only).
 	Before *langgraph.Checkpoint `json:"before,omitzero"`
 	// Metadata matches checkpoints whose metadata contains these pairs.
 	Metadata map[string]any `json:"metadata,omitzero"`
@@ -394,8 +406,18 @@ func (s *Service) GetHistory(ctx context.Context, threadID string, p HistoryPara
 	if err != nil {
 		return nil, err
 	}
+	body := struct {
+		HistoryParams
+		Before any `json:"before,omitzero"`
+	}{HistoryParams: p}
+	if b := p.Before; b != nil {
+		body.Before = b
+		if b.CheckpointNS == "" && len(b.CheckpointMap) == 0 && b.CheckpointID != "" {
+			body.Before = b.CheckpointID
+		}
+	}
 	var out []State
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: p, Idempotent: true, Options: opts}, &out); err != nil {
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true, Options: opts}, &out); err != nil {
 		return nil, err
 	}
 	for i := range out {

@@ -1,0 +1,113 @@
+package runs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/runs"
+	"github.com/langgraph-go/langgraph/threads"
+)
+
+// Run a graph on a new thread and wait for its final state. A failing node
+// comes back as a *langgraph.RunError. It needs a running server, so it has
+// no Output.
+func ExampleService_Wait() {
+	ctx := context.Background()
+	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	th, err := c.Threads.Create(ctx, threads.CreateParams{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := c.Runs.Wait(ctx, th.ThreadID, "agent", runs.CreateParams{
+		Input: map[string]any{"messages": []any{map[string]any{"role": "human", "content": "hello"}}},
+		OnRunCreated: func(m langgraph.RunMetadata) {
+			fmt.Println("run", m.RunID, "started") // while the run goes on
+		},
+	})
+	var runErr *langgraph.RunError
+	switch {
+	case errors.As(err, &runErr):
+		log.Fatalf("the graph failed: %s: %s", runErr.Name, runErr.Message)
+	case err != nil:
+		log.Fatal(err)
+	}
+	var state struct {
+		Messages []struct {
+			Content string `json:"content"`
+		} `json:"messages"`
+	}
+	if err := res.Decode(&state); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(state.Messages[len(state.Messages)-1].Content) // You said: hello
+}
+
+// Start a run in the background, do something else, then collect its result.
+func ExampleService_Join() {
+	ctx := context.Background()
+	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	th, err := c.Threads.Create(ctx, threads.CreateParams{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	run, err := c.Runs.Create(ctx, th.ThreadID, "agent", runs.CreateParams{
+		Input:    map[string]any{"messages": []any{map[string]any{"role": "human", "content": "later"}}},
+		Metadata: map[string]any{"source": "batch-job"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("started", run.RunID, run.Status) // pending
+
+	res, err := c.Runs.Join(ctx, th.ThreadID, run.RunID, runs.JoinParams{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(string(res.Values))
+}
+
+// A graph that asks for approval stops at an interrupt; answer it with a
+// Command on the same thread.
+func ExampleService_Wait_resume() {
+	ctx := context.Background()
+	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	th, err := c.Threads.Create(ctx, threads.CreateParams{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := c.Runs.Wait(ctx, th.ThreadID, "interrupt", runs.CreateParams{Input: map[string]any{}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for res.Interrupted() {
+		for _, in := range res.Interrupts {
+			var ask struct {
+				Question string `json:"question"`
+			}
+			if err := in.Decode(&ask); err != nil {
+				log.Fatal(err)
+			}
+			fmt.Println("the graph asks:", ask.Question) // approve?
+		}
+		res, err = c.Runs.Wait(ctx, th.ThreadID, "interrupt", runs.CreateParams{
+			Command: &langgraph.Command{Resume: "yes"},
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Println(string(res.Values)) // {"answer":"yes","done":true}
+}

@@ -1,0 +1,311 @@
+package threads_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/threads"
+)
+
+// recorded is one request seen by a fake server.
+type recorded struct {
+	Method, Path, RawQuery string
+	Header                 http.Header
+	Body                   string
+}
+
+// fake is an httptest server that records requests and answers each with
+// status and body.
+type fake struct {
+	mu     sync.Mutex
+	reqs   []recorded
+	status int
+	body   string
+}
+
+func newFake(t *testing.T, status int, body string) (*fake, *client.Client) {
+	t.Helper()
+	f := &fake{status: status, body: body}
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.reqs = append(f.reqs, recorded{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), string(b)})
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(f.status)
+		_, _ = io.WriteString(w, f.body)
+	}))
+	t.Cleanup(s.Close)
+	c, err := client.New(client.WithBaseURL(s.URL), client.WithoutAPIKey(), client.WithBearerToken("tok"), client.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, c
+}
+
+func (f *fake) only(t *testing.T) recorded {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.reqs) != 1 {
+		t.Fatalf("%d requests, want 1: %+v", len(f.reqs), f.reqs)
+	}
+	return f.reqs[0]
+}
+
+func (f *fake) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.reqs)
+}
+
+// jsonEqual fails unless got and want are the same JSON value.
+func jsonEqual(t *testing.T, what, got, want string) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		t.Fatalf("%s: body %q is not JSON: %v", what, got, err)
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatal(err)
+	}
+	gb, _ := json.Marshal(g)
+	wb, _ := json.Marshal(w)
+	if string(gb) != string(wb) {
+		t.Errorf("%s: body = %s, want %s", what, gb, wb)
+	}
+}
+
+func TestPrune(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		strategy threads.PruneStrategy
+		want     string
+	}{
+		{"delete", threads.PruneDelete, `{"thread_ids":["t1","t2"],"strategy":"delete"}`},
+		{"default", "", `{"thread_ids":["t1","t2"],"strategy":"delete"}`},
+		{"keep_latest", threads.PruneKeepLatest, `{"thread_ids":["t1","t2"],"strategy":"keep_latest"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, c := newFake(t, 200, `{"pruned_count": 2}`)
+			res, err := c.Threads.Prune(context.Background(), []string{"t1", "t2"}, tc.strategy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.PrunedCount != 2 {
+				t.Errorf("PrunedCount = %d, want 2", res.PrunedCount)
+			}
+			r := f.only(t)
+			if r.Method != http.MethodPost || r.Path != "/threads/prune" || r.RawQuery != "" {
+				t.Errorf("request = %s %s?%s, want POST /threads/prune", r.Method, r.Path, r.RawQuery)
+			}
+			if r.Header.Get("Content-Type") != "application/json" || r.Header.Get("Authorization") != "Bearer tok" {
+				t.Errorf("headers = %v", r.Header)
+			}
+			jsonEqual(t, "Prune", r.Body, tc.want)
+		})
+	}
+}
+
+func TestPruneErrors(t *testing.T) {
+	f, c := newFake(t, 200, `{"pruned_count": 0}`)
+	if _, err := c.Threads.Prune(context.Background(), nil, threads.PruneDelete); err == nil {
+		t.Error("Prune(no ids) succeeded")
+	}
+	if f.count() != 0 {
+		t.Errorf("Prune(no ids) sent %d requests", f.count())
+	}
+
+	// The JS server has no such route: a typed 404.
+	f, c = newFake(t, 404, `{"detail":"Not Found"}`)
+	_, err := c.Threads.Prune(context.Background(), []string{"t1"}, threads.PruneKeepLatest)
+	var apiErr *langgraph.APIError
+	if !errors.Is(err, langgraph.ErrNotFound) || !errors.As(err, &apiErr) || apiErr.Message != "Not Found" {
+		t.Errorf("Prune on a server without it = %v, want ErrNotFound", err)
+	}
+	if f.count() != 1 {
+		t.Errorf("%d requests, want 1", f.count())
+	}
+
+	// A body that is not the expected object.
+	_, c = newFake(t, 200, `[1,2]`)
+	if _, err := c.Threads.Prune(context.Background(), []string{"t1"}, ""); err == nil {
+		t.Error("Prune decoded a list as its result")
+	}
+}
+
+// The request shapes that differ between the two servers.
+func TestStateAndHistoryRequests(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name              string
+		call              func(*client.Client) error
+		method, path, raw string
+		body              string
+	}{
+		{
+			name: "latest",
+			call: func(c *client.Client) error {
+				_, err := c.Threads.GetState(ctx, "t/1", threads.StateParams{})
+				return err
+			},
+			method: "GET", path: "/threads/t%2F1/state", raw: "subgraphs=false",
+		},
+		{
+			name: "checkpoint id with subgraphs",
+			call: func(c *client.Client) error {
+				_, err := c.Threads.GetState(ctx, "t1", threads.StateParams{CheckpointID: "c1", Subgraphs: true})
+				return err
+			},
+			method: "GET", path: "/threads/t1/state/c1", raw: "subgraphs=true",
+		},
+		{
+			name: "checkpoint object",
+			call: func(c *client.Client) error {
+				_, err := c.Threads.GetState(ctx, "t1", threads.StateParams{Checkpoint: &langgraph.Checkpoint{CheckpointNS: "child:x", CheckpointID: "c1"}})
+				return err
+			},
+			method: "POST", path: "/threads/t1/state/checkpoint",
+			body: `{"checkpoint":{"checkpoint_ns":"child:x","checkpoint_id":"c1"}}`,
+		},
+		{
+			name: "checkpoint object with subgraphs",
+			call: func(c *client.Client) error {
+				_, err := c.Threads.GetState(ctx, "t1", threads.StateParams{Checkpoint: &langgraph.Checkpoint{CheckpointNS: "child:x"}, Subgraphs: true})
+				return err
+			},
+			method: "POST", path: "/threads/t1/state/checkpoint",
+			body: `{"checkpoint":{"checkpoint_ns":"child:x"},"subgraphs":true}`,
+		},
+		{
+			// A root checkpoint with subgraphs goes through the GET form.
+			name: "root checkpoint object with subgraphs",
+			call: func(c *client.Client) error {
+				_, err := c.Threads.GetState(ctx, "t1", threads.StateParams{Checkpoint: &langgraph.Checkpoint{CheckpointID: "c1"}, Subgraphs: true})
+				return err
+			},
+			method: "GET", path: "/threads/t1/state/c1", raw: "subgraphs=true",
+		},
+		{
+			name: "history before a root checkpoint",
+			call: func(c *client.Client) error {
+				_, err := c.Threads.GetHistory(ctx, "t1", threads.HistoryParams{Limit: 5, Before: &langgraph.Checkpoint{ThreadID: "t1", CheckpointID: "c1"}, Metadata: map[string]any{"step": 1}})
+				return err
+			},
+			method: "POST", path: "/threads/t1/history",
+			body: `{"limit":5,"before":"c1","metadata":{"step":1}}`,
+		},
+		{
+			name: "history before a subgraph checkpoint",
+			call: func(c *client.Client) error {
+				_, err := c.Threads.GetHistory(ctx, "t1", threads.HistoryParams{Before: &langgraph.Checkpoint{CheckpointNS: "child:x", CheckpointID: "c1"}, Checkpoint: &langgraph.Checkpoint{CheckpointNS: "child:x"}})
+				return err
+			},
+			method: "POST", path: "/threads/t1/history",
+			body: `{"before":{"checkpoint_ns":"child:x","checkpoint_id":"c1"},"checkpoint":{"checkpoint_ns":"child:x"}}`,
+		},
+		{
+			name: "history",
+			call: func(c *client.Client) error {
+				_, err := c.Threads.GetHistory(ctx, "t1", threads.HistoryParams{})
+				return err
+			},
+			method: "POST", path: "/threads/t1/history", body: `{}`,
+		},
+		{
+			name: "update state",
+			call: func(c *client.Client) error {
+				_, err := c.Threads.UpdateState(ctx, "t1", threads.UpdateStateParams{Values: map[string]any{"a": 1}, AsNode: "n", CheckpointID: "c1"})
+				return err
+			},
+			method: "POST", path: "/threads/t1/state",
+			body: `{"values":{"a":1},"as_node":"n","checkpoint_id":"c1"}`,
+		},
+		{
+			name: "update state to null",
+			call: func(c *client.Client) error {
+				_, err := c.Threads.UpdateState(ctx, "t1", threads.UpdateStateParams{})
+				return err
+			},
+			method: "POST", path: "/threads/t1/state", body: `{"values":null}`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := `{"values":{},"next":[],"tasks":[],"checkpoint":null}`
+			if tc.path == "/threads/t1/history" {
+				body = `[]`
+			}
+			f, c := newFake(t, 200, body)
+			if err := tc.call(c); err != nil {
+				t.Fatal(err)
+			}
+			r := f.only(t)
+			if r.Method != tc.method || r.Path != tc.path || r.RawQuery != tc.raw {
+				t.Errorf("request = %s %s?%s, want %s %s?%s", r.Method, r.Path, r.RawQuery, tc.method, tc.path, tc.raw)
+			}
+			if tc.body == "" {
+				if r.Body != "" {
+					t.Errorf("body = %s, want none", r.Body)
+				}
+				return
+			}
+			jsonEqual(t, tc.name, r.Body, tc.body)
+		})
+	}
+}
+
+func TestCreateAndSearchBodies(t *testing.T) {
+	ctx := context.Background()
+	f, c := newFake(t, 200, `{"thread_id":"t1","metadata":{}}`)
+	_, err := c.Threads.Create(ctx, threads.CreateParams{
+		ThreadID: "t1",
+		Metadata: map[string]any{"a": 1},
+		GraphID:  "agent",
+		IfExists: threads.IfExistsDoNothing,
+		TTL:      &threads.TTL{Minutes: 90, Strategy: "delete"},
+		Supersteps: []threads.Superstep{{Updates: []threads.StateUpdate{
+			{Values: map[string]any{"x": 1}, AsNode: "n"},
+			{Command: &langgraph.Command{Goto: "m"}, AsNode: "n"},
+		}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonEqual(t, "Create", f.only(t).Body, `{"thread_id":"t1","metadata":{"a":1,"graph_id":"agent"},"if_exists":"do_nothing",
+		"supersteps":[{"updates":[{"values":{"x":1},"as_node":"n"},{"values":null,"command":{"goto":"m"},"as_node":"n"}]}],
+		"ttl":{"ttl":90,"strategy":"delete"}}`)
+
+	f, c = newFake(t, 200, `[]`)
+	_, err = c.Threads.Search(ctx, threads.SearchParams{
+		Metadata: map[string]any{"a": 1}, Values: map[string]any{"b": 2}, IDs: []string{"t1"}, Status: threads.StatusBusy,
+		Limit: 5, Offset: 10, SortBy: threads.SortByUpdatedAt, SortOrder: threads.Asc, Select: []string{"thread_id"},
+		Extract: map[string]string{"last": "values.messages[-1]"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.only(t)
+	if r.Method != "POST" || r.Path != "/threads/search" {
+		t.Errorf("request = %s %s", r.Method, r.Path)
+	}
+	jsonEqual(t, "Search", r.Body, `{"metadata":{"a":1},"values":{"b":2},"ids":["t1"],"status":"busy","limit":5,"offset":10,
+		"sort_by":"updated_at","sort_order":"asc","select":["thread_id"],"extract":{"last":"values.messages[-1]"}}`)
+
+	f, c = newFake(t, 200, `{"thread_id":"t1"}`)
+	if _, err := c.Threads.Update(ctx, "t1", threads.UpdateParams{ReturnMinimal: true}); err != nil {
+		t.Fatal(err)
+	}
+	r = f.only(t)
+	if r.Method != "PATCH" || r.Header.Get("Prefer") != "return=minimal" {
+		t.Errorf("Update(ReturnMinimal) = %s with Prefer %q", r.Method, r.Header.Get("Prefer"))
+	}
+	jsonEqual(t, "Update", r.Body, `{"metadata":{}}`)
+}
