@@ -1,0 +1,115 @@
+package remotegraph_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/remotegraph"
+	"github.com/langgraph-go/langgraph/runs"
+)
+
+// One RemoteGraph serves every end user: each call carries the user's own
+// token on its context. It needs a running server, so it has no Output.
+func Example() {
+	rg, err := remotegraph.New("agent", remotegraph.WithURL("http://localhost:2024"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, token := range []string{"token-alice", "token-bob"} {
+		ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithBearerToken(token))
+		res, err := rg.Invoke(ctx, map[string]any{
+			"messages": []any{map[string]any{"role": "human", "content": "hello"}},
+		}, remotegraph.RunParams{})
+		if err != nil {
+			log.Fatal(err)
+		}
+		var state struct {
+			User struct {
+				Identity string `json:"identity"`
+			} `json:"user"`
+		}
+		if err := res.Decode(&state); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("the remote node ran as", state.User.Identity)
+	}
+}
+
+// A remote graph as a node of a local graph: a remote interrupt stops the
+// node, and the host resumes it on the same remote thread.
+func ExampleRemoteGraph_Node() {
+	rg, err := remotegraph.New("interrupt", remotegraph.WithURL("http://localhost:2024"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	node := rg.Node()
+	ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithBearerToken("token-alice"))
+	ctx = remotegraph.ContextWithThreadID(ctx, "6f1c1a0e-3b5d-4c61-9a39-2f4d2b0c9e11") // the host's conversation
+
+	state := map[string]any{}
+	out, err := node(ctx, state)
+	var ie *remotegraph.InterruptError
+	if errors.As(err, &ie) {
+		fmt.Printf("the remote graph asks %s\n", ie.Interrupts[0].Value)
+		out, err = node(ie.ResumeContext(ctx, "approved"), state) // Command{Resume}, not a new run
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(out["answer"], out["done"])
+}
+
+// Stream a remote graph nested in a caller: the caller's namespace prefixes
+// the namespaces of the remote events.
+func ExampleRemoteGraph_Stream() {
+	rg, err := remotegraph.New("subgraph", remotegraph.WithURL("http://localhost:2024"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithBearerToken("token-alice"))
+	p := remotegraph.StreamParams{
+		RunParams: remotegraph.RunParams{Config: &langgraph.Config{
+			Configurable: map[string]any{"checkpoint_ns": "host_node:1"},
+		}},
+		StreamMode: []runs.StreamMode{runs.StreamUpdates},
+		Subgraphs:  true,
+	}
+	for part, err := range rg.Stream(ctx, map[string]any{"trail": ""}, p) {
+		var re *remotegraph.RemoteError
+		if errors.As(err, &re) {
+			log.Fatalf("remote node %s failed: %s", re.Node, re.Message)
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(part.Namespace, string(part.Data)) // [host_node:1 child:<task id>] {"inner":...}
+	}
+}
+
+// The config sent to the deployment: thread_id names the remote thread,
+// checkpoint keys stay local, values that are not JSON are dropped.
+func ExampleSanitizeConfig() {
+	s, err := remotegraph.SanitizeConfig(&langgraph.Config{
+		Tags: []string{"prod"},
+		Configurable: map[string]any{
+			"thread_id":     "6f1c1a0e-3b5d-4c61-9a39-2f4d2b0c9e11",
+			"checkpoint_ns": "host_node:1",
+			"checkpoint_id": "1ef-local",
+			"model":         "small",
+			"callback":      func() {},
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("thread:", s.ThreadID)
+	fmt.Println("caller namespace:", s.Namespace)
+	fmt.Println("tags:", s.Config.Tags, "configurable:", s.Config.Configurable)
+	// Output:
+	// thread: 6f1c1a0e-3b5d-4c61-9a39-2f4d2b0c9e11
+	// caller namespace: [host_node:1]
+	// tags: [prod] configurable: map[model:small]
+}

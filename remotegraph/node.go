@@ -1,0 +1,148 @@
+package remotegraph
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/langgraph-go/langgraph"
+)
+
+// NodeFunc is a node of a local graph: it takes the graph's state and returns
+// an update. It needs no framework; adapters (such as contrib/eino) wrap it.
+type NodeFunc func(ctx context.Context, state map[string]any) (map[string]any, error)
+
+type nodeCtxKey struct{}
+
+// nodeCall is what a host puts on a node's context.
+type nodeCall struct {
+	config    *langgraph.Config
+	resume    any
+	hasResume bool
+}
+
+func nodeCallFrom(ctx context.Context) nodeCall {
+	c, _ := ctx.Value(nodeCtxKey{}).(nodeCall)
+	return c
+}
+
+// ContextWithConfig returns a context whose node calls merge cfg over the
+// graph's default config (and over a config already on ctx). A host passes
+// per-call settings to a node this way, since a node takes only the state.
+func ContextWithConfig(ctx context.Context, cfg langgraph.Config) context.Context {
+	c := nodeCallFrom(ctx)
+	merged := MergeConfigs(c.config, &cfg)
+	c.config = &merged
+	return context.WithValue(ctx, nodeCtxKey{}, c)
+}
+
+// ContextWithThreadID returns a context whose node calls run on the remote
+// thread threadID (configurable.thread_id).
+func ContextWithThreadID(ctx context.Context, threadID string) context.Context {
+	return ContextWithConfig(ctx, ThreadConfig(threadID))
+}
+
+// ContextWithResume returns a context that makes the next node call resume
+// the remote run of its thread with Command{Resume: value} instead of sending
+// the state as input. The thread comes from the context or the default config;
+// InterruptError.ResumeContext sets both.
+func ContextWithResume(ctx context.Context, value any) context.Context {
+	c := nodeCallFrom(ctx)
+	c.resume, c.hasResume = value, true
+	return context.WithValue(ctx, nodeCtxKey{}, c)
+}
+
+// Node returns the graph as a node function of a local graph: the state is
+// the remote run's input and the remote final state is the node's result.
+//
+// The node always runs on a remote thread, so that an interrupt can be
+// resumed: the thread named by the context (ContextWithThreadID,
+// ContextWithConfig) or the default config, else a new thread with a random
+// id for each call (created on the deployment; give a thread id to keep
+// their number down, e.g. the host's own thread or conversation id).
+//
+// A remote interrupt returns an *InterruptError; the host resumes with its
+// ResumeContext, and the node then sends Command{Resume} to the same remote
+// thread (the state is not sent again). A remote failure returns a
+// *RemoteError. Credentials come from the context
+// (langgraph.WithRequestOptions), so one node serves many users.
+func (g *RemoteGraph) Node() NodeFunc {
+	return func(ctx context.Context, state map[string]any) (map[string]any, error) {
+		var input any // a nil state sends no input
+		if state != nil {
+			input = state
+		}
+		var out map[string]any
+		if err := g.runNode(ctx, input, &out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+}
+
+// TypedNode returns g as a node function over Go types: the input is sent as
+// its JSON encoding and the remote final state is decoded into Out (unknown
+// fields are ignored). Otherwise it behaves as Node.
+func TypedNode[In, Out any](g *RemoteGraph) func(ctx context.Context, in In) (Out, error) {
+	return func(ctx context.Context, in In) (Out, error) {
+		var out Out
+		raw, err := json.Marshal(in)
+		if err != nil {
+			return out, fmt.Errorf("remotegraph %q: encoding the node input %T: %w", g.name, in, err)
+		}
+		if err := g.runNode(ctx, json.RawMessage(raw), &out); err != nil {
+			var zero Out
+			return zero, err
+		}
+		return out, nil
+	}
+}
+
+// runNode runs the graph as a node and decodes the final state into out.
+func (g *RemoteGraph) runNode(ctx context.Context, input any, out any) error {
+	call := nodeCallFrom(ctx)
+	cfg := MergeConfigs(&g.config, call.config)
+	tid, err := threadIDOf(cfg.Configurable[KeyThreadID])
+	if err != nil {
+		return err
+	}
+	if call.hasResume {
+		if tid == "" {
+			return fmt.Errorf("remotegraph %q: resume needs the interrupted remote thread: use InterruptError.ResumeContext or ContextWithThreadID", g.name)
+		}
+		input = langgraph.Command{Resume: call.resume}
+	}
+	if tid == "" {
+		if tid, err = newThreadID(); err != nil {
+			return err
+		}
+		cfg = MergeConfigs(&cfg, &langgraph.Config{Configurable: map[string]any{KeyThreadID: tid}})
+	}
+	// cfg already holds the default config: run with it as the whole config.
+	g2 := *g
+	g2.config = cfg
+	res, err := g2.Invoke(ctx, input, RunParams{})
+	if err != nil {
+		return err
+	}
+	if res.Interrupted() {
+		return &InterruptError{Graph: g.name, ThreadID: tid, RunID: res.Run.RunID, Interrupts: res.Interrupts}
+	}
+	if err := json.Unmarshal(res.Values, out); err != nil {
+		return fmt.Errorf("remotegraph %q: decoding the remote state into %T: %w", g.name, out, err)
+	}
+	return nil
+}
+
+// newThreadID returns a random (version 4) UUID.
+func newThreadID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", errors.New("remotegraph: no randomness for a thread id")
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+}

@@ -1,0 +1,244 @@
+package remotegraph_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/remotegraph"
+)
+
+// recorded is one request seen by the fake deployment.
+type recorded struct {
+	Path   string
+	Auth   string
+	Header http.Header
+	Body   map[string]any
+}
+
+// fake is a deployment that records the run requests and answers each with
+// the next reply (the last one repeats). It checks what the real server does
+// not show: the exact request body.
+type fake struct {
+	mu      sync.Mutex
+	reqs    []recorded
+	replies []string
+}
+
+func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	raw, _ := io.ReadAll(r.Body)
+	var body map[string]any
+	_ = json.Unmarshal(raw, &body)
+	f.mu.Lock()
+	f.reqs = append(f.reqs, recorded{Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Header: r.Header.Clone(), Body: body})
+	reply := f.replies[0]
+	if len(f.replies) > 1 {
+		f.replies = f.replies[1:]
+	}
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, reply)
+}
+
+func (f *fake) last(t *testing.T) recorded {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.reqs) == 0 {
+		t.Fatal("no request was sent")
+	}
+	return f.reqs[len(f.reqs)-1]
+}
+
+func (f *fake) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.reqs)
+}
+
+func newFake(t *testing.T, replies ...string) (*fake, *remotegraph.RemoteGraph) {
+	t.Helper()
+	f := &fake{replies: replies}
+	ts := httptest.NewServer(f)
+	t.Cleanup(ts.Close)
+	g, err := remotegraph.New("graph-x",
+		remotegraph.WithURL(ts.URL),
+		remotegraph.WithClientOptions(client.WithoutAPIKey(), client.WithMaxRetries(0)),
+		remotegraph.WithDefaultConfig(langgraph.Config{Tags: []string{"d"}, Configurable: map[string]any{"model": "m"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, g
+}
+
+func TestInvokeRequestOnThread(t *testing.T) {
+	f, g := newFake(t, `{"ok":true}`)
+	cfg := &langgraph.Config{RecursionLimit: 7, Configurable: map[string]any{"thread_id": "t-1", "checkpoint_id": "c", "k": "v"}}
+	res, err := g.Invoke(context.Background(), map[string]any{"in": 1}, remotegraph.RunParams{Config: cfg, Context: map[string]any{"ctx": true}}, langgraph.WithBearerToken("tok-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(res.Values) != `{"ok":true}` || res.Run.ThreadID != "t-1" {
+		t.Errorf("result = %s %+v", res.Values, res.Run)
+	}
+	r := f.last(t)
+	if r.Path != "/threads/t-1/runs/wait" || r.Auth != "Bearer tok-1" {
+		t.Errorf("request %s with %q", r.Path, r.Auth)
+	}
+	wantJSON(t, "body", r.Body, `{
+		"assistant_id": "graph-x",
+		"input": {"in": 1},
+		"context": {"ctx": true},
+		"if_not_exists": "create",
+		"config": {"tags": ["d"], "recursion_limit": 7, "configurable": {"model": "m", "k": "v"}}
+	}`)
+}
+
+func TestInvokeRequestStateless(t *testing.T) {
+	f, g := newFake(t, `{}`)
+	if _, err := g.Invoke(context.Background(), nil, remotegraph.RunParams{Command: &langgraph.Command{Resume: "r"}}); err != nil {
+		t.Fatal(err)
+	}
+	r := f.last(t)
+	if r.Path != "/runs/wait" {
+		t.Errorf("path = %s, want the stateless /runs/wait", r.Path)
+	}
+	wantJSON(t, "body", r.Body, `{"assistant_id": "graph-x", "command": {"resume": "r"}, "config": {"tags": ["d"], "configurable": {"model": "m"}}}`)
+
+	if _, err := g.Invoke(context.Background(), map[string]any{"a": 1}, remotegraph.RunParams{Command: &langgraph.Command{Resume: 1}}); err == nil {
+		t.Error("input and command together were accepted")
+	}
+	if _, err := g.Invoke(context.Background(), nil, remotegraph.RunParams{Config: &langgraph.Config{Configurable: map[string]any{"thread_id": 5}}}); err == nil {
+		t.Error("a numeric thread id was accepted")
+	}
+	if f.count() != 1 {
+		t.Errorf("%d requests, want the bad calls refused before sending", f.count())
+	}
+}
+
+var uuidV4 = regexp.MustCompile(`^/threads/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/runs/wait$`)
+
+// Without a thread id, a node runs on a new random thread; an interrupt names
+// it, and ResumeContext resumes it with Command{Resume} and no input.
+func TestNodeThreadAndResume(t *testing.T) {
+	f, g := newFake(t, `{"__interrupt__":[{"id":"i-1","value":{"q":"ok?"}}],"a":1}`, `{"a":2}`)
+	node := g.Node()
+	state := map[string]any{"a": 0}
+	_, err := node(context.Background(), state)
+	var ie *remotegraph.InterruptError
+	if !errors.As(err, &ie) {
+		t.Fatalf("err = %v, want an *InterruptError", err)
+	}
+	first := f.last(t)
+	if !uuidV4.MatchString(first.Path) || first.Body["if_not_exists"] != "create" {
+		t.Fatalf("first request %s %v, want a new UUID thread created on demand", first.Path, first.Body)
+	}
+	if !strings.Contains(first.Path, ie.ThreadID) || !slices.Equal(ie.IDs(), []string{"i-1"}) || string(ie.Interrupts[0].Value) != `{"q":"ok?"}` {
+		t.Errorf("interrupt error = %+v", ie)
+	}
+
+	out, err := node(ie.ResumeContext(context.Background(), map[string]any{"i-1": "yes"}), state)
+	if err != nil || out["a"] != 2.0 {
+		t.Fatalf("resumed = %v, %v", out, err)
+	}
+	second := f.last(t)
+	if second.Path != first.Path {
+		t.Errorf("resumed on %s, want the same thread %s", second.Path, first.Path)
+	}
+	if _, hasInput := second.Body["input"]; hasInput {
+		t.Errorf("the resume sent the state again: %v", second.Body)
+	}
+	wantJSON(t, "command", second.Body["command"], `{"resume": {"i-1": "yes"}}`)
+}
+
+// The context's config, thread and credentials reach the node's request.
+func TestNodeContext(t *testing.T) {
+	f, g := newFake(t, `{"done":true}`)
+	ctx := remotegraph.ContextWithConfig(context.Background(), langgraph.Config{Tags: []string{"c1"}, Configurable: map[string]any{"x": 1}})
+	ctx = remotegraph.ContextWithThreadID(ctx, "thread-9")
+	ctx = remotegraph.ContextWithConfig(ctx, langgraph.Config{Tags: []string{"c2"}})
+	ctx = langgraph.WithRequestOptions(ctx, langgraph.WithBearerToken("user-token"), langgraph.WithHeader("x-trace", "tr"))
+	out, err := g.Node()(ctx, nil)
+	if err != nil || out["done"] != true {
+		t.Fatalf("node = %v, %v", out, err)
+	}
+	r := f.last(t)
+	if r.Path != "/threads/thread-9/runs/wait" || r.Auth != "Bearer user-token" || r.Header.Get("X-Trace") != "tr" {
+		t.Errorf("request %s, auth %q, x-trace %q", r.Path, r.Auth, r.Header.Get("X-Trace"))
+	}
+	wantJSON(t, "config", r.Body["config"], `{"tags": ["d", "c1", "c2"], "configurable": {"model": "m", "x": 1}}`)
+	if _, ok := r.Body["input"]; ok {
+		t.Errorf("a nil state was sent as input: %v", r.Body)
+	}
+}
+
+func TestTypedNodeErrors(t *testing.T) {
+	f, g := newFake(t, `{"n":"not a number"}`)
+	type in struct{ C chan int }
+	type out struct {
+		N int `json:"n"`
+	}
+	_, err := remotegraph.TypedNode[in, out](g)(context.Background(), in{C: make(chan int)})
+	if err == nil || !strings.Contains(err.Error(), "encoding the node input") {
+		t.Errorf("unencodable input: err = %v", err)
+	}
+	if f.count() != 0 {
+		t.Errorf("a request was sent for an unencodable input")
+	}
+	got, err := remotegraph.TypedNode[struct{}, out](g)(context.Background(), struct{}{})
+	if err == nil || !strings.Contains(err.Error(), "decoding the remote state") || got.N != 0 {
+		t.Errorf("undecodable state: %+v, %v", got, err)
+	}
+}
+
+func TestNodeRemoteErrorFromWait(t *testing.T) {
+	_, g := newFake(t, `{"__error__":{"error":"ValueError","message":"bad value"}}`)
+	_, err := g.Node()(remotegraph.ContextWithThreadID(context.Background(), "t-2"), map[string]any{})
+	var re *remotegraph.RemoteError
+	if !errors.As(err, &re) || re.Name != "ValueError" || re.Message != "bad value" || re.ThreadID != "t-2" || re.Graph != "graph-x" {
+		t.Fatalf("err = %#v", err)
+	}
+	if got := re.Error(); got != `remotegraph "graph-x": remote run failed: ValueError: bad value (thread t-2)` {
+		t.Errorf("Error() = %q", got)
+	}
+}
+
+func TestErrorStrings(t *testing.T) {
+	re := &remotegraph.RemoteError{Graph: "g", Name: "E", Message: "m", Node: "inner", Namespace: []string{"child:1"}, RunID: "r", ThreadID: "t"}
+	if got, want := re.Error(), `remotegraph "g": remote run failed in node "inner" of subgraph child:1: E: m (run r, thread t)`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if re.Unwrap() != nil {
+		t.Error("Unwrap of a RemoteError without a RunError is not nil")
+	}
+	ie := &remotegraph.InterruptError{Graph: "g", ThreadID: "t", Interrupts: []langgraph.Interrupt{{ID: "a"}, {ID: "b"}}}
+	if got, want := ie.Error(), `remotegraph "g": interrupted on thread t (interrupt ids a, b)`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	for name, opts := range map[string][]remotegraph.Option{
+		"bad url":   {remotegraph.WithURL("ftp://x")},
+		"nil":       {remotegraph.WithClient(nil)},
+		"no name":   {remotegraph.WithName("")},
+		"thread id": {remotegraph.WithDefaultConfig(langgraph.Config{Configurable: map[string]any{"thread_id": 1}})},
+	} {
+		if _, err := remotegraph.New("a", opts...); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := remotegraph.New(""); err == nil {
+		t.Error("empty assistant id accepted")
+	}
+}

@@ -1,0 +1,431 @@
+// Package remotegraph runs a graph of a LangGraph deployment as if it were
+// local: RemoteGraph is the Go counterpart of LangGraph's RemoteGraph, with
+// Invoke, Stream, GetState, UpdateState, GetStateHistory and GetGraph, and it
+// can be a node of a local graph (Node, TypedNode; package
+// github.com/langgraph-go/langgraph/contrib/eino adapts it to eino).
+//
+// # One RemoteGraph, many users
+//
+// A service that serves many end users holds one RemoteGraph and forwards
+// each user's own credentials on each call, either as call options or on the
+// context:
+//
+//	ctx = langgraph.WithRequestOptions(ctx, langgraph.WithBearerToken(userToken))
+//	res, err := rg.Invoke(ctx, input, remotegraph.RunParams{})
+//
+// The deployment's auth handler then sees that user, and the remote nodes get
+// that user as config.configurable.langgraph_auth_user. Calls never share
+// credentials: each request carries only those of its own context and
+// options, over the RemoteGraph's defaults.
+//
+// # Config
+//
+// A call's config is merged over the RemoteGraph's default config
+// (MergeConfigs) and sanitised as LangGraph does (SanitizeConfig): only
+// recursion_limit, tags, metadata and configurable are sent, reduced to JSON
+// values; checkpoint keys and the task id are dropped; configurable.thread_id
+// is taken out and names the remote thread, which the run creates when it
+// does not exist yet. Without a thread id, Invoke and Stream run stateless.
+//
+// # As a node
+//
+// Node and TypedNode make a node function of a local graph. A remote
+// interrupt comes back as an *InterruptError (ids and values) and a remote
+// failure as a *RemoteError (the remote error's name and message). When the
+// host resumes the node with InterruptError.ResumeContext (or
+// ContextWithResume), the remote run continues with Command{Resume} on the
+// same remote thread instead of starting over.
+package remotegraph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/assistants"
+	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/runs"
+	"github.com/langgraph-go/langgraph/threads"
+)
+
+// RemoteGraph is a graph (an assistant) of a LangGraph deployment. It is
+// safe for concurrent use; WithConfig returns a copy.
+type RemoteGraph struct {
+	assistantID string
+	name        string
+	config      langgraph.Config
+	client      *client.Client
+}
+
+// Option configures New.
+type Option func(*settings) error
+
+type settings struct {
+	url        string
+	clientOpts []client.Option
+	client     *client.Client
+	config     *langgraph.Config
+	name       string
+}
+
+// WithURL sets the deployment's URL. Without it (and without WithClient) the
+// client's default applies: LANGGRAPH_API_URL, else client.DefaultBaseURL.
+func WithURL(u string) Option {
+	return func(s *settings) error {
+		if _, err := client.ParseBaseURL(u); err != nil {
+			return err
+		}
+		s.url = u
+		return nil
+	}
+}
+
+// WithClientOptions passes options to the client that New builds: the same
+// credentials as client.New (client.WithAPIKey, client.WithoutAPIKey,
+// client.WithBearerToken, client.WithTokenSource, client.WithHeader), HTTP
+// client, logger and retries. As with client.New, the API key is read from
+// LANGGRAPH_API_KEY, LANGSMITH_API_KEY or LANGCHAIN_API_KEY unless
+// client.WithAPIKey or client.WithoutAPIKey says otherwise.
+func WithClientOptions(opts ...client.Option) Option {
+	return func(s *settings) error {
+		s.clientOpts = append(s.clientOpts, opts...)
+		return nil
+	}
+}
+
+// WithClient uses an existing client instead of building one; it cannot be
+// combined with WithURL or WithClientOptions.
+func WithClient(c *client.Client) Option {
+	return func(s *settings) error {
+		if c == nil {
+			return errors.New("remotegraph: WithClient: nil client")
+		}
+		s.client = c
+		return nil
+	}
+}
+
+// WithDefaultConfig sets the config merged under every call's config
+// (see MergeConfigs). A thread_id in it makes every call use that thread.
+func WithDefaultConfig(cfg langgraph.Config) Option {
+	return func(s *settings) error {
+		s.config = &cfg
+		return nil
+	}
+}
+
+// WithName sets the graph's name, used in errors and as a node name
+// (default: the assistant id).
+func WithName(name string) Option {
+	return func(s *settings) error {
+		if name == "" {
+			return errors.New("remotegraph: WithName: empty name")
+		}
+		s.name = name
+		return nil
+	}
+}
+
+// New returns the remote graph assistantID, an assistant id or a graph name
+// (the server resolves a graph name to the graph's default assistant).
+func New(assistantID string, opts ...Option) (*RemoteGraph, error) {
+	if assistantID == "" {
+		return nil, errors.New("remotegraph: empty assistant id")
+	}
+	var s settings
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+	c := s.client
+	if c != nil && (s.url != "" || len(s.clientOpts) > 0) {
+		return nil, errors.New("remotegraph: WithClient cannot be combined with WithURL or WithClientOptions")
+	}
+	if c == nil {
+		copts := s.clientOpts
+		if s.url != "" {
+			copts = append([]client.Option{client.WithBaseURL(s.url)}, copts...)
+		}
+		var err error
+		if c, err = client.New(copts...); err != nil {
+			return nil, err
+		}
+	}
+	g := &RemoteGraph{assistantID: assistantID, name: s.name, client: c}
+	if g.name == "" {
+		g.name = assistantID
+	}
+	if s.config != nil {
+		if _, err := SanitizeConfig(s.config); err != nil {
+			return nil, err
+		}
+		g.config = MergeConfigs(s.config)
+	}
+	return g, nil
+}
+
+// AssistantID returns the assistant id or graph name the graph runs.
+func (g *RemoteGraph) AssistantID() string { return g.assistantID }
+
+// Name returns the graph's name.
+func (g *RemoteGraph) Name() string { return g.name }
+
+// Client returns the client the graph uses.
+func (g *RemoteGraph) Client() *client.Client { return g.client }
+
+// Config returns a copy of the default config.
+func (g *RemoteGraph) Config() langgraph.Config { return MergeConfigs(&g.config) }
+
+// WithConfig returns a copy of the graph, sharing its client, whose default
+// config is the current one merged with cfg (see MergeConfigs).
+func (g *RemoteGraph) WithConfig(cfg langgraph.Config) *RemoteGraph {
+	cp := *g
+	cp.config = MergeConfigs(&g.config, &cfg)
+	return &cp
+}
+
+// RunParams are the optional fields of Invoke (and, embedded, of Stream).
+type RunParams struct {
+	// Config is merged over the graph's default config, then sanitised (see
+	// the package documentation); its configurable.thread_id names the remote
+	// thread.
+	Config *langgraph.Config
+	// Context is the run's static context (LangGraph runtime context), sent
+	// apart from the config.
+	Context any
+	// Command resumes, updates or redirects the thread's run, in place of an
+	// input (Invoke's input must then be nil). A langgraph.Command given as
+	// the input does the same.
+	Command *langgraph.Command
+	// InterruptBefore stops the run before these nodes.
+	InterruptBefore langgraph.Nodes
+	// InterruptAfter stops the run after these nodes.
+	InterruptAfter langgraph.Nodes
+	// Metadata is stored with the run.
+	Metadata map[string]any
+	// MultitaskStrategy says what happens when the thread is busy.
+	MultitaskStrategy runs.MultitaskStrategy
+	// Durability says when checkpoints are persisted.
+	Durability runs.Durability
+	// Webhook is called when the run ends.
+	Webhook string
+	// OnRunCreated is called with the run's ids as soon as the server has
+	// accepted the run.
+	OnRunCreated func(langgraph.RunMetadata)
+}
+
+// prepared is a run request ready to send.
+type prepared struct {
+	params    runs.CreateParams
+	threadID  string
+	namespace []string
+}
+
+// prepare merges and sanitises the config and fills the run's fields.
+func (g *RemoteGraph) prepare(input any, p *RunParams) (prepared, error) {
+	merged := MergeConfigs(&g.config, p.Config)
+	s, err := SanitizeConfig(&merged)
+	if err != nil {
+		return prepared{}, err
+	}
+	cmd := p.Command
+	switch in := input.(type) {
+	case langgraph.Command:
+		input = nil
+		if cmd == nil {
+			cmd = &in
+		}
+	case *langgraph.Command:
+		input = nil
+		if cmd == nil {
+			cmd = in
+		}
+	}
+	if cmd != nil && input != nil {
+		return prepared{}, errors.New("remotegraph: a run takes an input or a command, not both")
+	}
+	cp := runs.CreateParams{
+		Input:             input,
+		Command:           cmd,
+		Config:            s.Config,
+		Context:           p.Context,
+		Metadata:          p.Metadata,
+		InterruptBefore:   p.InterruptBefore,
+		InterruptAfter:    p.InterruptAfter,
+		MultitaskStrategy: p.MultitaskStrategy,
+		Durability:        p.Durability,
+		Webhook:           p.Webhook,
+		OnRunCreated:      p.OnRunCreated,
+	}
+	if s.ThreadID != "" {
+		cp.IfNotExists = runs.IfNotExistsCreate
+	}
+	return prepared{params: cp, threadID: s.ThreadID, namespace: s.Namespace}, nil
+}
+
+// Invoke runs the graph on input and waits for the end of the run. It returns
+// the final state values, and the interrupts when the run stopped at one
+// (Result.Interrupted). A run whose remote node failed returns a
+// *RemoteError. With a thread id in the config the run goes on that remote
+// thread (created if needed); without one it is stateless.
+//
+// Credentials and headers for this call go in opts or on ctx
+// (langgraph.WithRequestOptions).
+func (g *RemoteGraph) Invoke(ctx context.Context, input any, p RunParams, opts ...langgraph.RequestOption) (*runs.Result, error) {
+	req, err := g.prepare(input, &p)
+	if err != nil {
+		return nil, err
+	}
+	var res *runs.Result
+	if req.threadID == "" {
+		res, err = g.client.Runs.WaitStateless(ctx, g.assistantID, req.params, opts...)
+	} else {
+		res, err = g.client.Runs.Wait(ctx, req.threadID, g.assistantID, req.params, opts...)
+	}
+	if err != nil {
+		return nil, g.remoteError(err, req.threadID)
+	}
+	if res.Run.ThreadID == "" {
+		res.Run.ThreadID = req.threadID
+	}
+	return res, nil
+}
+
+// threadAndCheckpoint reads the thread id and the checkpoint named by a
+// config merged over the default one. checkpoint is nil when the config
+// names neither a checkpoint id nor a namespace.
+func (g *RemoteGraph) threadAndCheckpoint(cfg *langgraph.Config, what string) (string, *langgraph.Checkpoint, error) {
+	merged := MergeConfigs(&g.config, cfg)
+	tid, err := threadIDOf(merged.Configurable[KeyThreadID])
+	if err != nil {
+		return "", nil, err
+	}
+	if tid == "" {
+		return "", nil, fmt.Errorf("remotegraph: %s needs a thread: set configurable.thread_id in the config (see ThreadConfig)", what)
+	}
+	return tid, checkpointOf(tid, merged.Configurable), nil
+}
+
+func checkpointOf(tid string, conf map[string]any) *langgraph.Checkpoint {
+	id, _ := conf[KeyCheckpointID].(string)
+	ns, _ := conf[KeyCheckpointNS].(string)
+	cmap, _ := conf[KeyCheckpointMap].(map[string]any)
+	if id == "" && ns == "" {
+		return nil
+	}
+	return &langgraph.Checkpoint{ThreadID: tid, CheckpointNS: ns, CheckpointID: id, CheckpointMap: cmap}
+}
+
+// ThreadConfig returns a config naming a remote thread, for the methods that
+// read or write a thread's state.
+func ThreadConfig(threadID string) langgraph.Config {
+	return langgraph.Config{Configurable: map[string]any{KeyThreadID: threadID}}
+}
+
+// CheckpointConfig returns the config naming a checkpoint (thread_id,
+// checkpoint_ns, checkpoint_id and checkpoint_map in configurable), as
+// LangGraph builds it from a state snapshot.
+func CheckpointConfig(cp langgraph.Checkpoint) langgraph.Config {
+	cmap := cp.CheckpointMap
+	if cmap == nil {
+		cmap = map[string]any{}
+	}
+	return langgraph.Config{Configurable: map[string]any{
+		KeyThreadID:      cp.ThreadID,
+		KeyCheckpointNS:  cp.CheckpointNS,
+		KeyCheckpointID:  cp.CheckpointID,
+		KeyCheckpointMap: cmap,
+	}}
+}
+
+// StateParams are the options of GetState.
+type StateParams struct {
+	// Subgraphs includes the state of subgraphs in the tasks.
+	Subgraphs bool
+}
+
+// GetState returns the state of the thread named by cfg (merged over the
+// default config): the latest state, or the state at the checkpoint that
+// configurable.checkpoint_id (and checkpoint_ns) name.
+func (g *RemoteGraph) GetState(ctx context.Context, cfg *langgraph.Config, p StateParams, opts ...langgraph.RequestOption) (*threads.State, error) {
+	tid, cp, err := g.threadAndCheckpoint(cfg, "GetState")
+	if err != nil {
+		return nil, err
+	}
+	return g.client.Threads.GetState(ctx, tid, threads.StateParams{Checkpoint: cp, Subgraphs: p.Subgraphs}, opts...)
+}
+
+// UpdateStateParams are the options of UpdateState.
+type UpdateStateParams struct {
+	// AsNode names the node the update is attributed to, which decides what
+	// runs next.
+	AsNode string
+}
+
+// UpdateState writes values to the state of the thread named by cfg (at its
+// checkpoint, if it names one) and returns the config of the new checkpoint
+// (see CheckpointConfig).
+func (g *RemoteGraph) UpdateState(ctx context.Context, cfg *langgraph.Config, values any, p UpdateStateParams, opts ...langgraph.RequestOption) (*langgraph.Config, error) {
+	tid, cp, err := g.threadAndCheckpoint(cfg, "UpdateState")
+	if err != nil {
+		return nil, err
+	}
+	res, err := g.client.Threads.UpdateState(ctx, tid, threads.UpdateStateParams{Values: values, AsNode: p.AsNode, Checkpoint: cp}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if res.Checkpoint.ThreadID == "" {
+		res.Checkpoint.ThreadID = tid
+	}
+	out := CheckpointConfig(res.Checkpoint)
+	return &out, nil
+}
+
+// HistoryParams filter GetStateHistory.
+type HistoryParams struct {
+	// Filter keeps the checkpoints whose metadata contains these pairs.
+	Filter map[string]any
+	// Before returns the states older than the checkpoint this config names.
+	Before *langgraph.Config
+	// Limit is the number of states (default 10).
+	Limit int
+}
+
+// GetStateHistory returns the past states of the thread named by cfg, newest
+// first. A checkpoint namespace in cfg selects a subgraph's history.
+func (g *RemoteGraph) GetStateHistory(ctx context.Context, cfg *langgraph.Config, p HistoryParams, opts ...langgraph.RequestOption) ([]threads.State, error) {
+	tid, cp, err := g.threadAndCheckpoint(cfg, "GetStateHistory")
+	if err != nil {
+		return nil, err
+	}
+	if p.Limit < 0 {
+		return nil, fmt.Errorf("remotegraph: negative limit %d", p.Limit)
+	}
+	hp := threads.HistoryParams{Limit: p.Limit, Metadata: p.Filter, Checkpoint: cp}
+	if hp.Limit == 0 {
+		hp.Limit = 10
+	}
+	if p.Before != nil {
+		conf := p.Before.Configurable
+		btid, _ := conf[KeyThreadID].(string)
+		if btid == "" {
+			btid = tid
+		}
+		hp.Before = checkpointOf(btid, conf)
+		if hp.Before == nil {
+			return nil, errors.New("remotegraph: HistoryParams.Before names no checkpoint (configurable.checkpoint_id)")
+		}
+	}
+	return g.client.Threads.GetHistory(ctx, tid, hp, opts...)
+}
+
+// GetGraph returns the structure of the remote graph; p.XRay includes the
+// nodes of subgraphs.
+func (g *RemoteGraph) GetGraph(ctx context.Context, p assistants.GraphParams, opts ...langgraph.RequestOption) (*assistants.Graph, error) {
+	return g.client.Assistants.GetGraph(ctx, g.assistantID, p, opts...)
+}

@@ -1,0 +1,206 @@
+package remotegraph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"slices"
+	"strings"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/stream"
+	"github.com/langgraph-go/langgraph/runs"
+)
+
+// StreamParams are the optional fields of Stream: those of Invoke plus the
+// streaming options.
+type StreamParams struct {
+	RunParams
+	// StreamMode selects the events; default updates (as LangGraph's
+	// RemoteGraph). The modes are sent as they are: StreamMessagesTuple
+	// yields "messages" events, StreamMessages the "messages/..." ones.
+	StreamMode []runs.StreamMode
+	// Subgraphs includes the events of subgraphs; their namespaces are kept
+	// in StreamPart.Namespace.
+	Subgraphs bool
+	// StreamResumable keeps the run's events on the server, so that a broken
+	// stream can resume from its last event.
+	StreamResumable bool
+	// OnDisconnect says what happens to the run if the stream disconnects.
+	OnDisconnect runs.DisconnectMode
+	// FeedbackKeys asks for feedback URLs for these keys.
+	FeedbackKeys []string
+	// Reconnect says how the stream resumes after its connection breaks.
+	Reconnect langgraph.ReconnectPolicy
+}
+
+// Stream runs the graph on input and streams its events, as runs.Service.Stream
+// does (same part type, single use, no goroutine left behind; breaking out
+// of the loop closes the connection). The run goes on the config's thread
+// (created if needed), or is stateless without one.
+//
+// Namespaces: with Subgraphs, events of remote subgraphs keep their
+// namespace. When the call's config holds the caller's own namespace
+// (configurable.checkpoint_ns, set when the graph runs nested inside another
+// graph), that namespace, split on "|", prefixes every part's Namespace and
+// Event, so the remote events nest under the caller's node.
+//
+// Interrupts: at the top level an interrupt is data (the __interrupt__ of a
+// values or updates part). When nested (a caller namespace is set), the
+// stream ends after the part that carries the interrupt with an
+// *InterruptError, as LangGraph's RemoteGraph raises GraphInterrupt.
+//
+// Errors: a remote failure ends the stream with its "error" part yielded
+// together with a *RemoteError. Stream also asks the server for the updates
+// and tasks modes (dropped from the output unless requested) to see
+// interrupts and to name the failing remote node and its namespace in the
+// RemoteError, which LangGraph's RemoteException does not.
+func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
+	req, err := g.prepare(input, &p.RunParams)
+	if err != nil {
+		return func(yield func(langgraph.StreamPart, error) bool) { yield(langgraph.StreamPart{}, err) }
+	}
+	modes := p.StreamMode
+	if len(modes) == 0 {
+		modes = []runs.StreamMode{runs.StreamUpdates}
+	}
+	userModes := make([]string, len(modes))
+	for i, m := range modes {
+		userModes[i] = string(m)
+	}
+	keep := stream.Keep(userModes)
+	sent := slices.Clone(modes)
+	for _, extra := range []runs.StreamMode{runs.StreamUpdates, runs.StreamTasks} {
+		if !slices.Contains(sent, extra) {
+			sent = append(sent, extra)
+		}
+	}
+
+	var run langgraph.RunMetadata
+	userCreated := req.params.OnRunCreated
+	req.params.OnRunCreated = func(m langgraph.RunMetadata) {
+		run = m
+		if userCreated != nil {
+			userCreated(m)
+		}
+	}
+	sp := runs.StreamParams{CreateParams: req.params, Reconnect: p.Reconnect}
+	sp.StreamMode = sent
+	sp.StreamSubgraphs = p.Subgraphs
+	sp.StreamResumable = p.StreamResumable
+	sp.OnDisconnect = p.OnDisconnect
+	sp.FeedbackKeys = p.FeedbackKeys
+
+	var seq iter.Seq2[langgraph.StreamPart, error]
+	if req.threadID == "" {
+		seq = g.client.Runs.StreamStateless(ctx, g.assistantID, sp, opts...)
+	} else {
+		seq = g.client.Runs.Stream(ctx, req.threadID, g.assistantID, sp, opts...)
+	}
+	nested := len(req.namespace) > 0
+	return func(yield func(langgraph.StreamPart, error) bool) {
+		var tasks taskTracker
+		for part, err := range seq {
+			if err != nil {
+				if part.Mode == langgraph.EventError || errors.As(err, new(*langgraph.RunError)) {
+					re := g.remoteError(err, req.threadID)
+					if e, ok := re.(*RemoteError); ok {
+						e.Node, e.Namespace = tasks.failed()
+						if nested && e.Namespace != nil {
+							e.Namespace = append(slices.Clone(req.namespace), e.Namespace...)
+						}
+					}
+					err = re
+				}
+				if nested {
+					part = prefixed(part, req.namespace)
+				}
+				yield(part, err)
+				return
+			}
+			if part.Mode == string(runs.StreamTasks) {
+				tasks.see(part)
+			}
+			var interrupts []langgraph.Interrupt
+			if nested && part.Mode == string(runs.StreamUpdates) && part.Namespace == nil {
+				interrupts, _ = part.Interrupts()
+			}
+			if keep(part.Mode) {
+				if nested {
+					part = prefixed(part, req.namespace)
+				}
+				if !yield(part, nil) {
+					return
+				}
+			}
+			if len(interrupts) > 0 {
+				tid := run.ThreadID
+				if tid == "" {
+					tid = req.threadID
+				}
+				yield(langgraph.StreamPart{}, &InterruptError{Graph: g.name, ThreadID: tid, RunID: run.RunID, Interrupts: interrupts})
+				return
+			}
+		}
+	}
+}
+
+// prefixed puts the caller's namespace before the part's own, in Namespace
+// and in Event; events that are not of a stream mode (metadata, error, ...)
+// belong to the run, not to a graph, and are left alone.
+func prefixed(p langgraph.StreamPart, ns []string) langgraph.StreamPart {
+	if !slices.Contains(stream.StreamModes, p.Mode) {
+		return p
+	}
+	p.Namespace = append(slices.Clone(ns), p.Namespace...)
+	p.Event = p.Mode + "|" + strings.Join(p.Namespace, "|")
+	return p
+}
+
+// taskTracker follows the tasks events to tell which remote node failed.
+type taskTracker struct {
+	running []taskInfo // started, not finished, in order
+	failure *taskInfo  // the first task whose result carries an error
+}
+
+type taskInfo struct {
+	id   string
+	name string
+	ns   []string
+}
+
+func (t *taskTracker) see(p langgraph.StreamPart) {
+	var ev struct {
+		ID     string          `json:"id"`
+		Name   string          `json:"name"`
+		Result json.RawMessage `json:"result"`
+		Error  json.RawMessage `json:"error"`
+		Input  json.RawMessage `json:"input"`
+	}
+	if json.Unmarshal(p.Data, &ev) != nil || ev.ID == "" {
+		return
+	}
+	ti := taskInfo{id: ev.ID, name: ev.Name, ns: p.Namespace}
+	if ev.Input != nil { // a task start; results carry result and error instead
+		t.running = append(t.running, ti)
+		return
+	}
+	t.running = slices.DeleteFunc(t.running, func(r taskInfo) bool { return r.id == ev.ID && slices.Equal(r.ns, ti.ns) })
+	if e := strings.TrimSpace(string(ev.Error)); e != "" && e != "null" && t.failure == nil {
+		t.failure = &ti
+	}
+}
+
+// failed returns the failing node and its namespace: the task whose result
+// holds the error, else the last task still running.
+func (t *taskTracker) failed() (string, []string) {
+	switch {
+	case t.failure != nil:
+		return t.failure.name, t.failure.ns
+	case len(t.running) > 0:
+		r := t.running[len(t.running)-1]
+		return r.name, r.ns
+	}
+	return "", nil
+}
