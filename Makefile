@@ -14,6 +14,7 @@ demo: server-deps
 
 test: fmt-check vet server-deps
 	$(GO) test -race -count=1 ./...
+	cd contrib/eino && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 	$(MAKE) fuzz
 
 fmt-check:
@@ -30,6 +31,7 @@ fuzz:
 # Unit tests only, without the server (not what CI runs).
 unit:
 	$(GO) test -short -race ./...
+	cd contrib/eino && $(GO) test -short -race ./...
 
 # npm ci for the test server when package-lock.json changed since the last install.
 server-deps:
