@@ -615,3 +615,78 @@ func TestStreamJoinRequest(t *testing.T) {
 		t.Error("no credentials")
 	}
 }
+
+// TestStreamCleanCloseMidEvent: the server (or a proxy) closes the
+// connection cleanly in the middle of event 2. The half event is not
+// yielded and does not move the cursor: the rejoin asks for the events
+// after 1, and the consumer sees events 1 and 2 exactly once and whole.
+func TestStreamCleanCloseMidEvent(t *testing.T) {
+	noLeaks(t)
+	events := []string{
+		"event: values\ndata: {\"a\":1}\nid: 1\n\n",
+		"event: values\nid: 2\ndata: {\"a\":2}\n\n",
+		"event: end\ndata: null\n\n",
+	}
+	for _, cut := range []string{
+		"id: 2\ndata: {\"a\"",
+		"event: values\nid: 2\ndata: {\"a\"",
+		"event: values\nid: 2\n",
+		"event: values\ni",
+		"event: values\ndata: {\"a\":2}\nid: 2",
+		"event: values\nid: 2\ndata: {\"a\":2}\n",
+		"event: values\r\nid: 2\r\ndata: {\"a\":2}\r\n",
+		"event: values\rid: 2\rdata: {\"a\":2}\r",
+	} {
+		for _, bytewise := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%q/bytewise=%v", cut, bytewise), func(t *testing.T) {
+				f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+					switch {
+					case r.Method == http.MethodPost && r.URL.Path == "/threads/t1/runs/stream":
+						w.Header().Set("Content-Location", "/threads/t1/runs/r1")
+						sseHeader(w)
+						all := events[0] + cut
+						if !bytewise {
+							writeFlush(w, all)
+						}
+						for i := 0; bytewise && i < len(all); i++ {
+							writeFlush(w, all[i:i+1])
+						}
+						// Returning ends the chunked body cleanly: no read error.
+					case r.Method == http.MethodGet && r.URL.Path == "/threads/t1/runs/r1/stream":
+						// Replay the events after Last-Event-ID, as the server does.
+						var last int
+						fmt.Sscan(r.Header.Get("Last-Event-ID"), &last)
+						sseHeader(w)
+						for _, e := range events[min(last, len(events)):] {
+							writeFlush(w, e)
+						}
+					case r.Method == http.MethodGet && r.URL.Path == "/threads/t1/runs/r1":
+						io.WriteString(w, `{"run_id":"r1","thread_id":"t1","status":"running"}`)
+					default:
+						http.NotFound(w, r)
+					}
+				})
+				p := runs.StreamParams{Reconnect: fastReconnect}
+				p.StreamResumable = true
+				out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := []got{{"values", `{"a":1}`, "1"}, {"values", `{"a":2}`, "2"}, {"end", "null", "2"}}
+				if !slices.Equal(out, want) {
+					t.Errorf("parts = %v, want %v", out, want)
+				}
+				reqs := f.requests()
+				var rejoins []string
+				for _, r := range reqs[1:] {
+					if r.Path == "/threads/t1/runs/r1/stream" {
+						rejoins = append(rejoins, r.LastEventID)
+					}
+				}
+				if !slices.Equal(rejoins, []string{"1"}) {
+					t.Errorf("rejoins with Last-Event-ID %q, want one with 1; requests %+v", rejoins, reqs)
+				}
+			})
+		}
+	}
+}

@@ -15,14 +15,17 @@
 //     (an empty value resets it to ""), "retry" with only ASCII digits sets
 //     the reconnection time in milliseconds; other fields are ignored;
 //   - a blank line dispatches the event; a block whose data buffer is empty
-//     is not delivered, but its id and retry fields still take effect.
+//     is not delivered, but its id and retry fields still take effect;
+//   - at the end of the stream, clean or not, the pending event is
+//     discarded: the lines after the last blank line are dropped, except
+//     that their terminated "retry" lines take effect. An event cut before
+//     its blank line (a connection closed mid-event) is never delivered
+//     truncated, and its "id" never moves LastEventID, so a resumed stream
+//     gets it again whole.
 //
-// Deviations from the specification:
-//
-//   - a final block that is not followed by a blank line at the end of the
-//     stream is still delivered (as the Python and JS LangGraph SDKs do);
-//   - bytes are not UTF-8 decoded: invalid sequences are passed through
-//     unchanged instead of being replaced by U+FFFD.
+// Deviation from the specification: bytes are not UTF-8 decoded; invalid
+// sequences are passed through unchanged instead of being replaced by
+// U+FFFD.
 package sse
 
 import (
@@ -111,8 +114,8 @@ func NewReader(r io.Reader, maxEventSize int) *Reader {
 	if maxEventSize <= 0 {
 		maxEventSize = DefaultMaxEventSize
 	}
-	// r3labs counts the delimiter and, after a read error, errMarker: give
-	// it room for both and enforce the limit on the block in Next.
+	// r3labs counts the delimiter and, at the end of r, endMarker: give it
+	// room for both and enforce the limit on the block in Next.
 	src, scanMax := &srcReader{r: r}, maxEventSize+len(markerBlock)
 	if scanMax < maxEventSize { // overflow
 		scanMax = math.MaxInt
@@ -126,15 +129,19 @@ func NewReader(r io.Reader, maxEventSize int) *Reader {
 }
 
 // Next returns the next dispatched event. It returns io.EOF at the clean end
-// of the stream, after delivering a final block not followed by a blank line.
+// of the stream.
 //
 // Errors are sticky: after the first error, every later call returns it
 // again. An event larger than the limit yields *EventTooLargeError. A read
 // error from the underlying reader is returned as is (r3labs alone would
-// turn context.Canceled into io.EOF; this Reader does not), and the
-// incomplete block before it is discarded, as the specification does at the
-// end of a stream: lines after the last blank line are dropped (only their
-// "retry" fields take effect), so a truncated "id" never moves LastEventID.
+// turn context.Canceled into io.EOF; this Reader does not).
+//
+// At the end of the stream, clean (io.EOF) or not, the incomplete block is
+// discarded, as the specification requires: lines after the last blank line
+// are dropped (only their terminated "retry" fields take effect), so an
+// event cut mid-way is not delivered and its "id" never moves LastEventID.
+// A stream that ends right after a data line, even with its line ending
+// ("data: x\n"), delivers nothing for it: only a blank line dispatches.
 func (r *Reader) Next() (Event, error) {
 	if r.err != nil {
 		return Event{}, r.err
@@ -165,20 +172,21 @@ func (r *Reader) Next() (Event, error) {
 		switch {
 		case errors.Is(err, bufio.ErrTooLong):
 			// r3labs would return a truncated block on the next call. This
-			// happens only if the block without errMarker is over the limit.
+			// happens only if the block without endMarker is over the limit.
 			r.err = &EventTooLargeError{Limit: r.limit}
 			return Event{}, r.err
-		case err != nil && r.src.err != nil:
+		case err != nil && r.src.end != nil && r.src.end != io.EOF:
 			// The real read error, not r3labs' io.EOF for context.Canceled.
-			r.err = r.src.err
+			r.err = r.src.end
 			return Event{}, r.err
 		case err != nil:
 			r.err = err
 			return Event{}, err
 		}
-		marked := r.src.err != nil && bytes.HasSuffix(b, errMarker)
+		// The block read at the end of the stream (see endMarker).
+		marked := r.src.end != nil && bytes.HasSuffix(b, endMarker)
 		if marked {
-			b = b[:len(b)-len(errMarker)]
+			b = b[:len(b)-len(endMarker)]
 		}
 		if len(b) > r.limit {
 			r.err = &EventTooLargeError{Limit: r.limit}
@@ -195,10 +203,11 @@ func (r *Reader) Next() (Event, error) {
 	}
 }
 
-// cutIncomplete returns the part of the final block b, read before a read
-// error, that ends with its last blank line. The lines after it form an
-// incomplete event that is discarded, except that their terminated "retry"
-// lines take effect, as they would in a browser.
+// cutIncomplete returns the part of the final block b, read before the end
+// of the stream (io.EOF or a read error), that ends with its last blank
+// line. The lines after it form an incomplete event that is discarded,
+// except that their terminated "retry" lines take effect, as they would in
+// a browser.
 func (r *Reader) cutIncomplete(b []byte) []byte {
 	it, cut := lines{b: b, cr: -1, lf: -1}, 0
 	for {
@@ -226,7 +235,7 @@ func (r *Reader) cutIncomplete(b []byte) []byte {
 // LastEventID returns the last event ID seen so far: the value to send as
 // Last-Event-ID when reconnecting. It is updated by every "id" field of a
 // complete block, also of blocks that are not dispatched because they carry
-// no data (but not by the incomplete block before a read error).
+// no data, but not by the incomplete block at the end of the stream.
 func (r *Reader) LastEventID() string { return r.lastID }
 
 // Retry returns the reconnection time requested by the last valid "retry"
@@ -236,20 +245,28 @@ func (r *Reader) Retry() (time.Duration, bool) { return r.retry, r.hasRetry }
 
 var bom = []byte("\xEF\xBB\xBF")
 
-// errMarker is appended, followed by a blank line, to the stream when the
-// underlying reader fails, so that the incomplete block r3labs then returns
-// (its scanner flushes the rest of its buffer on any error) can be told
-// apart from a complete one. It contains no CR or LF, so it cannot complete
-// a line or a blank line of the real stream.
-var errMarker = []byte("\x00\x00langgraph-go/sse: read error\x00")
+// endMarker is appended, followed by a blank line, to the stream when the
+// underlying reader ends (io.EOF or an error), so that r3labs returns the
+// incomplete block at the end of the stream (which it would otherwise flush
+// as if complete at EOF) with endMarker as its suffix. It contains no CR or
+// LF, so it cannot complete a line or a blank line of the real stream.
+//
+// The block that carries it is told apart exactly, not by its content:
+// bufio.Scanner reads only when its buffer holds no complete block, and
+// srcReader hands out endMarker (and sets end) only on a Read after the one
+// that returned the last bytes of the stream. So when end is set the buffer
+// holds no complete block, and the marker's blank line completes exactly
+// one: every block returned while end is set is that one.
+var endMarker = []byte("\x00\x00langgraph-go/sse: end of stream\x00")
 
-// srcReader wraps the caller's reader. On the first read error other than
-// io.EOF it records the error, hands r3labs errMarker and a blank line, and
-// only then the error.
+// srcReader wraps the caller's reader. When the reader ends (io.EOF or
+// another error) it returns the last bytes, then, on the next Reads,
+// endMarker and a blank line, and only then io.EOF or the error.
 type srcReader struct {
-	r    io.Reader
-	err  error
-	tail []byte // rest of errMarker+"\n\n" to hand out
+	r       io.Reader
+	pending error  // how the reader ended, before endMarker was handed out
+	end     error  // how the reader ended, once endMarker is handed out
+	tail    []byte // rest of endMarker+"\n\n" to hand out
 }
 
 // hasEOL reports whether b contains a CR or LF.
@@ -257,31 +274,34 @@ func hasEOL(b []byte) bool {
 	return bytes.IndexByte(b, '\n') >= 0 || bytes.IndexByte(b, '\r') >= 0
 }
 
-var markerBlock = append(append([]byte(nil), errMarker...), "\n\n"...)
+var markerBlock = append(append([]byte(nil), endMarker...), "\n\n"...)
 
 // Read implements io.Reader for r3labs' scanner.
 func (s *srcReader) Read(p []byte) (int, error) {
-	if s.err != nil {
-		if len(s.tail) == 0 {
-			return 0, s.err
+	if s.pending == nil {
+		n, err := s.r.Read(p)
+		// r3labs' split re-scans the whole buffered block after every Read,
+		// which is quadratic for a large event arriving in small reads
+		// (10 MiB in 4 KiB reads: seconds). A blank line can only be
+		// completed by a CR or LF, so until one arrives keep filling p:
+		// r3labs would just read again.
+		for last := n; err == nil && last > 0 && n < len(p) && !hasEOL(p[n-last:n]); n += last {
+			last, err = s.r.Read(p[n:])
 		}
-		n := copy(p, s.tail)
-		s.tail = s.tail[n:]
-		return n, nil
+		s.pending = err
+		if n > 0 || err == nil {
+			return n, nil // the end, if any, on the next Read (see endMarker)
+		}
 	}
-	n, err := s.r.Read(p)
-	// r3labs' split re-scans the whole buffered block after every Read, which
-	// is quadratic for a large event arriving in small reads (10 MiB in 4 KiB
-	// reads: seconds). A blank line can only be completed by a CR or LF, so
-	// until one arrives keep filling p: r3labs would just read again.
-	for last := n; err == nil && last > 0 && n < len(p) && !hasEOL(p[n-last:n]); n += last {
-		last, err = s.r.Read(p[n:])
+	if s.end == nil {
+		s.end, s.tail = s.pending, markerBlock
 	}
-	if err != nil && err != io.EOF {
-		s.err, s.tail = err, markerBlock
-		err = nil
+	if len(s.tail) == 0 {
+		return 0, s.end
 	}
-	return n, err
+	n := copy(p, s.tail)
+	s.tail = s.tail[n:]
+	return n, nil
 }
 
 // lines iterates over the lines of a block.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -75,9 +76,9 @@ func TestSpec(t *testing.T) {
 		// Examples from the WHATWG specification.
 		{"spec stock ticker", "data: YHOO\ndata: +2\ndata: 10\n\n", []ev{{"", "YHOO\n+2\n10", ""}}, "", -1},
 		{"spec ids and trailing block", ": test stream\n\ndata: first event\nid: 1\n\ndata:second event\nid\n\ndata:  third event\n",
-			// The spec discards the last block (no blank line after it); we deliver it.
-			[]ev{{"", "first event", "1"}, {"", "second event", ""}, {"", " third event", ""}}, "", -1},
-		{"spec empty data", "data\n\ndata\ndata\n\ndata:", []ev{{"", "", ""}, {"", "\n", ""}, {"", "", ""}}, "", -1},
+			// The last block has no blank line after it: it is discarded.
+			[]ev{{"", "first event", "1"}, {"", "second event", ""}}, "", -1},
+		{"spec empty data", "data\n\ndata\ndata\n\ndata:", []ev{{"", "", ""}, {"", "\n", ""}}, "", -1},
 		{"spec space after colon", "data:test\n\ndata: test\n\n", []ev{{"", "test", ""}, {"", "test", ""}}, "", -1},
 
 		{"only one space stripped", "data:  x \n\n", []ev{{"", " x ", ""}}, "", -1},
@@ -122,9 +123,11 @@ func TestSpec(t *testing.T) {
 		{"BOM not at start kept", "\n\n\xEF\xBB\xBFdata: x\n\ndata: y\n\n", []ev{{"", "y", ""}}, "", -1},
 		{"BOM in value kept", "data: \xEF\xBB\xBFx\n\n", []ev{{"", "\xEF\xBB\xBFx", ""}}, "", -1},
 
-		{"trailing block without newline", "data: a\n\ndata: b", []ev{{"", "a", ""}, {"", "b", ""}}, "", -1},
-		{"trailing block with one newline", "event: e\ndata: b\n", []ev{{"e", "b", ""}}, "", -1},
-		{"trailing id only", "data: a\n\nid: 3", []ev{{"", "a", ""}}, "3", -1},
+		{"trailing block without newline dropped", "data: a\n\ndata: b", []ev{{"", "a", ""}}, "", -1},
+		{"trailing block with one newline dropped", "event: e\ndata: b\n", nil, "", -1},
+		{"trailing id dropped", "data: a\n\nid: 3", []ev{{"", "a", ""}}, "", -1},
+		{"trailing terminated id dropped", "id: 1\ndata: a\n\nid: 3\n", []ev{{"", "a", "1"}}, "1", -1},
+		{"trailing terminated retry kept", "data: a\n\nretry: 7\ndata: b\nretry: 9", []ev{{"", "a", ""}}, "", 7 * time.Millisecond},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -148,7 +151,7 @@ func TestSpec(t *testing.T) {
 					t.Errorf("%s: Retry = %v,%v want %v,%v", mode, got.retry, got.hasRetry, tc.retry, wantRetry)
 				}
 				// The reference parser must agree with the table.
-				if ref := refParse([]byte(tc.in), true); !sameResult(ref, got) {
+				if ref := refParse([]byte(tc.in)); !sameResult(ref, got) {
 					t.Errorf("%s: reference parser disagrees: %+v", mode, ref)
 				}
 			}
@@ -231,17 +234,24 @@ func TestLangGraphStream(t *testing.T) {
 	// Same events with other line endings, byte at a time, and with a BOM.
 	s := string(raw)
 	variants := map[string]io.Reader{
-		"onebyte":             iotest.OneByteReader(bytes.NewReader(raw)),
-		"half":                iotest.HalfReader(bytes.NewReader(raw)),
-		"crlf":                strings.NewReader(strings.ReplaceAll(s, "\n", "\r\n")),
-		"cr":                  iotest.OneByteReader(strings.NewReader(strings.ReplaceAll(s, "\n", "\r"))),
-		"bom":                 strings.NewReader("\xEF\xBB\xBF" + s),
-		"no-final-blank-line": strings.NewReader(strings.TrimSuffix(s, "\n")),
+		"onebyte":       iotest.OneByteReader(bytes.NewReader(raw)),
+		"half":          iotest.HalfReader(bytes.NewReader(raw)),
+		"crlf":          strings.NewReader(strings.ReplaceAll(s, "\n", "\r\n")),
+		"cr":            iotest.OneByteReader(strings.NewReader(strings.ReplaceAll(s, "\n", "\r"))),
+		"bom":           strings.NewReader("\xEF\xBB\xBF" + s),
+		"data-with-eof": iotest.DataErrReader(bytes.NewReader(raw)),
 	}
 	for name, r := range variants {
 		if v := readAll(t, r, 0); !sameResult(got, v) {
 			t.Errorf("%s: differs: %v", name, v.events)
 		}
+	}
+
+	// Without its final blank line the last (error) event is incomplete: it
+	// is dropped and its id does not count.
+	cut := readAll(t, strings.NewReader(strings.TrimSuffix(s, "\n")), 0)
+	if cut.err != nil || !slices.Equal(cut.events, got.events[:7]) || cut.lastID != "6" {
+		t.Errorf("no final blank line: %v, %d events, last id %q", cut.err, len(cut.events), cut.lastID)
 	}
 }
 
@@ -413,9 +423,141 @@ func TestReadErrorSticky(t *testing.T) {
 				ok != (tc.retry >= 0) || (ok && d != tc.retry) {
 				t.Errorf("%s/%s: got %v id %q retry %v,%v", tc.name, mode, got, rd.LastEventID(), d, ok)
 			}
-			ref := refParse([]byte(tc.in), false)
+			ref := refParse([]byte(tc.in))
 			if fmt.Sprint(ref.events) != fmt.Sprint(got) || ref.lastID != rd.LastEventID() {
 				t.Errorf("%s/%s: reference disagrees: %+v", tc.name, mode, ref)
+			}
+		}
+	}
+}
+
+// TestCleanEOF checks that a stream closed cleanly in the middle of an
+// event (as a server or proxy may do) drops the incomplete event: it is not
+// dispatched, its "id" does not move LastEventID, and only its terminated
+// "retry" lines take effect. The result must not depend on how the bytes
+// arrive, and must equal that of a read error after the same bytes.
+func TestCleanEOF(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []ev
+		lastID   string
+		retry    time.Duration // -1: none
+	}{
+		{"mid data", "id: 1\ndata: a\n\nid: 2\ndata: {\"a\"", []ev{{"", "a", "1"}}, "1", -1},
+		{"mid id line", "id: 1\ndata: a\n\nid: 2", []ev{{"", "a", "1"}}, "1", -1},
+		{"mid id line after data", "id: 1\ndata: a\n\ndata: b\nid: 2", []ev{{"", "a", "1"}}, "1", -1},
+		{"mid id value", "id: 10\ndata: a\n\nid: 1", []ev{{"", "a", "10"}}, "10", -1},
+		{"terminated id, no blank line", "id: 1\ndata: a\n\ndata: b\nid: 2\n", []ev{{"", "a", "1"}}, "1", -1},
+		{"id reset, no blank line", "id: 1\ndata: a\n\nid\n", []ev{{"", "a", "1"}}, "1", -1},
+		{"complete event then partial", "event: values\ndata: 1\nid: 1\n\nevent: values\nda", []ev{{"values", "1", "1"}}, "1", -1},
+		{"complete event then partial name", "event: values\ndata: 1\nid: 1\n\nevent: upd", []ev{{"values", "1", "1"}}, "1", -1},
+		{"one LF after data", "data: a\n", nil, "", -1},
+		{"one LF after data after event", "data: a\n\ndata: b\n", []ev{{"", "a", ""}}, "", -1},
+		{"one CR after data", "data: a\r\rdata: b\r", []ev{{"", "a", ""}}, "", -1},
+		{"one CRLF after data", "data: a\r\n\r\ndata: b\r\n", []ev{{"", "a", ""}}, "", -1},
+		{"LF blank line at EOF", "data: a\n\n", []ev{{"", "a", ""}}, "", -1},
+		{"CR blank line at EOF", "data: a\r\r", []ev{{"", "a", ""}}, "", -1},
+		{"CRLF blank line at EOF", "data: a\r\n\r\n", []ev{{"", "a", ""}}, "", -1},
+		{"CRLF then CR blank line at EOF", "id: 4\ndata: a\r\n\r", []ev{{"", "a", "4"}}, "4", -1},
+		{"LF then CR blank line at EOF", "data: a\n\r", []ev{{"", "a", ""}}, "", -1},
+		{"CR then CRLF blank line at EOF", "data: a\r\r\n", []ev{{"", "a", ""}}, "", -1},
+		{"in-block blank lines then partial", "data: a\n\rid: 3\rdata: b\n\rid: 4\rdata: c\r", []ev{{"", "a", ""}, {"", "b", "3"}}, "3", -1},
+		{"only a partial line", "data: a", nil, "", -1},
+		{"BOM then partial", "\xEF\xBB\xBFid: 1\ndata: a", nil, "", -1},
+		{"retry in partial block", "data: a\n\nretry: 5\nid: 2\ndata: b", []ev{{"", "a", ""}}, "", 5 * time.Millisecond},
+		{"retry with CR in partial block", "retry: 5\rid: 2\rdata: b", nil, "", 5 * time.Millisecond},
+		{"unterminated retry", "data: a\n\nretry: 5", []ev{{"", "a", ""}}, "", -1},
+		{"comment only partial", "data: a\n\n: keep-alive\n", []ev{{"", "a", ""}}, "", -1},
+	}
+	boom := errors.New("boom")
+	modes := map[string]func(string) io.Reader{
+		"whole":    func(s string) io.Reader { return strings.NewReader(s) },
+		"onebyte":  func(s string) io.Reader { return iotest.OneByteReader(strings.NewReader(s)) },
+		"half":     func(s string) io.Reader { return iotest.HalfReader(strings.NewReader(s)) },
+		"data+EOF": func(s string) io.Reader { return iotest.DataErrReader(strings.NewReader(s)) },
+		"chunk3":   func(s string) io.Reader { return &chunkReader{r: strings.NewReader(s), n: 3} },
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for mode, src := range modes {
+				rd := NewReader(src(tc.in), 0)
+				var got []ev
+				var err error
+				for {
+					var e Event
+					if e, err = rd.Next(); err != nil {
+						break
+					}
+					got = append(got, ev{e.Name, string(e.Data), e.ID})
+					if rd.LastEventID() != e.ID {
+						t.Errorf("%s: LastEventID %q while event %v is returned", mode, rd.LastEventID(), e)
+					}
+				}
+				if err != io.EOF {
+					t.Fatalf("%s: err = %v, want io.EOF", mode, err)
+				}
+				if _, err := rd.Next(); err != io.EOF {
+					t.Errorf("%s: not sticky: %v", mode, err)
+				}
+				d, ok := rd.Retry()
+				if fmt.Sprint(got) != fmt.Sprint(tc.want) || rd.LastEventID() != tc.lastID ||
+					ok != (tc.retry >= 0) || (ok && d != tc.retry) {
+					t.Errorf("%s: got %v id %q retry %v,%v; want %v id %q retry %v",
+						mode, got, rd.LastEventID(), d, ok, tc.want, tc.lastID, tc.retry)
+				}
+			}
+			// A read error after the same bytes gives the same result.
+			failed := readAll(t, io.MultiReader(strings.NewReader(tc.in), iotest.ErrReader(boom)), 0)
+			if failed.err != boom || fmt.Sprint(failed.events) != fmt.Sprint(tc.want) || failed.lastID != tc.lastID {
+				t.Errorf("read error: %+v", failed)
+			}
+			if ref := refParse([]byte(tc.in)); fmt.Sprint(ref.events) != fmt.Sprint(tc.want) || ref.lastID != tc.lastID {
+				t.Errorf("reference disagrees: %+v", ref)
+			}
+		})
+	}
+}
+
+// TestCleanEOFPipe checks the case of a network body: a complete event,
+// then half of the next one, then a clean close. The first event comes as
+// soon as its blank line arrives; the half event never does.
+func TestCleanEOFPipe(t *testing.T) {
+	pr, pw := io.Pipe()
+	rd := NewReader(pr, 0)
+	go func() {
+		pw.Write([]byte("event: values\ndata: {\"a\":1}\nid: 1\n\n"))
+		pw.Write([]byte("event: values\nid: 2\ndata: {\"a\""))
+		pw.Close()
+	}()
+	e, err := rd.Next()
+	if err != nil || e.Name != "values" || string(e.Data) != `{"a":1}` || e.ID != "1" {
+		t.Fatalf("first: %+v %v", e, err)
+	}
+	if e, err := rd.Next(); err != io.EOF {
+		t.Fatalf("second: %+v %v, want io.EOF", e, err)
+	}
+	if id := rd.LastEventID(); id != "1" {
+		t.Errorf("LastEventID = %q, want 1", id)
+	}
+}
+
+// TestEOFSizeBoundary checks the size limit on the incomplete block at a
+// clean end: up to the limit it is silently dropped, above it the stream
+// ends with *EventTooLargeError, as for a complete block.
+func TestEOFSizeBoundary(t *testing.T) {
+	const limit = 100
+	for _, size := range []int{limit, limit + 1} {
+		in := "data: a\n\ndata: " + strings.Repeat("x", size-6)
+		for _, mode := range []string{"whole", "onebyte"} {
+			var r io.Reader = strings.NewReader(in)
+			if mode == "onebyte" {
+				r = iotest.OneByteReader(r)
+			}
+			got := readAll(t, r, limit)
+			var tl *EventTooLargeError
+			if len(got.events) != 1 || got.events[0].Data != "a" ||
+				(size <= limit && got.err != nil) || (size > limit && !errors.As(got.err, &tl)) {
+				t.Errorf("%d %s: %v, %v", size, mode, got.err, got.events)
 			}
 		}
 	}
@@ -436,15 +578,41 @@ func TestContextCanceled(t *testing.T) {
 	}
 }
 
-// TestMarkerInStream checks that the bytes used internally to mark a read
-// error are ordinary data when no error happened.
+// TestMarkerInStream checks that the bytes used internally to mark the end
+// of the stream are ordinary data inside the stream.
 func TestMarkerInStream(t *testing.T) {
-	in := "data: x" + string(errMarker) + "\n\ndata: " + string(errMarker)
-	got := readAll(t, strings.NewReader(in), 0)
-	want := []ev{{"", "x" + string(errMarker), ""}, {"", string(errMarker), ""}}
-	if got.err != nil || fmt.Sprint(got.events) != fmt.Sprint(want) {
-		t.Fatalf("got %v %v", got.events, got.err)
+	m := string(endMarker)
+	in := "data: x" + m + "\n\ndata: " + m + m + "\n\n" + "data: " + m
+	want := []ev{{"", "x" + m, ""}, {"", m + m, ""}}
+	boom := errors.New("boom")
+	for mode, r := range map[string]io.Reader{
+		"whole":   strings.NewReader(in),
+		"onebyte": iotest.OneByteReader(strings.NewReader(in)),
+		// The whole stream comes with io.EOF, or with an error: the
+		// complete blocks ending with the marker bytes must still count.
+		"data+EOF":   iotest.DataErrReader(strings.NewReader(in)),
+		"data+error": &dataErrReader{data: in, err: boom},
+	} {
+		got := readAll(t, r, 0)
+		if (got.err != nil && got.err != boom) || fmt.Sprint(got.events) != fmt.Sprint(want) {
+			t.Errorf("%s: got %v %v", mode, got.events, got.err)
+		}
 	}
+}
+
+// dataErrReader returns all its data and err in a single Read.
+type dataErrReader struct {
+	data string
+	err  error
+}
+
+func (d *dataErrReader) Read(p []byte) (int, error) {
+	n := copy(p, d.data)
+	d.data = d.data[n:]
+	if d.data == "" {
+		return n, d.err
+	}
+	return n, nil
 }
 
 // TestErrorAtLimit checks that a read error is reported even when the
@@ -489,11 +657,11 @@ func TestAllocsPerEvent(t *testing.T) {
 }
 
 // refParse is a direct, unoptimized transcription of the WHATWG algorithm
-// on an in-memory stream, used as an oracle. With atEOF (a clean end) the
-// final block is delivered as if a blank line followed (our deviation);
-// otherwise (a read error) the stream simply stops, as in the spec: the
-// unterminated last line is dropped and the pending event is discarded.
-func refParse(in []byte, atEOF bool) result {
+// on an in-memory stream, used as an oracle. At the end of the stream (clean
+// or a read error alike) the stream simply stops, as in the spec: the
+// unterminated last line is dropped and the pending event is discarded; the
+// last event ID is the one committed by the last blank line.
+func refParse(in []byte) result {
 	var res result
 	s := string(in)
 	s = strings.TrimPrefix(s, "\uFEFF")
@@ -512,11 +680,8 @@ func refParse(in []byte, atEOF bool) result {
 		i := strings.IndexAny(s, "\r\n")
 		switch {
 		case i < 0:
-			if !atEOF {
-				s = ""
-				continue
-			}
-			line, s = s, ""
+			s = "" // an unterminated line is never processed
+			continue
 		case s[i] == '\r' && strings.HasPrefix(s[i:], "\r\n"):
 			line, s = s[:i], s[i+2:]
 		default:
@@ -547,9 +712,6 @@ func refParse(in []byte, atEOF bool) result {
 				res.retry, res.hasRetry = d, true
 			}
 		}
-	}
-	if atEOF {
-		dispatch() // deviation: deliver the final block at EOF
 	}
 	res.lastID = committed
 	return res
