@@ -16,7 +16,8 @@ import (
 // timeout. Pass options as the last arguments of any method, or attach them to
 // a context with WithRequestOptions so that every call made with that context
 // uses them. Options given to the method are applied after those of the
-// context, and both after the client's defaults; the last one wins.
+// context, and both after the client's defaults; the last one wins. A nil
+// option is ignored.
 //
 // Credentials and headers set here are sent only to the client's base URL
 // origin, like the client's own.

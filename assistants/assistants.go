@@ -209,6 +209,9 @@ type Page struct {
 
 // Search returns one page of assistants (POST /assistants/search).
 func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) ([]Assistant, error) {
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return nil, err
+	}
 	page, err := s.searchPage(ctx, p, opts)
 	return page.Items, err
 }
@@ -216,6 +219,9 @@ func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.
 // SearchPage is Search that also returns where the next page starts (the
 // X-Pagination-Next header), like the Python SDK's response_format="object".
 func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) (*Page, error) {
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return nil, err
+	}
 	page, err := s.searchPage(ctx, p, opts)
 	if err != nil {
 		return nil, err
@@ -228,12 +234,7 @@ func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgr
 }
 
 func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Assistant], error) {
-	var out []Assistant
-	h, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/assistants/search", Body: p, Idempotent: true, Options: opts}, &out)
-	if err != nil {
-		return pager.Page[Assistant]{}, err
-	}
-	return pager.Page[Assistant]{Items: out, Next: h.Get("X-Pagination-Next")}, nil
+	return pager.Search[Assistant](ctx, s.b, "/assistants/search", p, opts)
 }
 
 // SearchAll yields every assistant that matches p, fetching page after page
@@ -241,8 +242,11 @@ func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgra
 // X-Pagination-Next header when the server sends one and stops at a short or
 // empty page. It stops at the first error, which it yields.
 func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Assistant, error] {
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return pager.Fail[Assistant](err)
+	}
 	limit := p.Limit
-	if limit <= 0 {
+	if limit == 0 {
 		limit = 10
 	}
 	return pager.All(ctx, p.Offset, limit, func(ctx context.Context, offset int) (pager.Page[Assistant], error) {
@@ -366,6 +370,9 @@ type VersionsParams struct {
 func (s *Service) GetVersions(ctx context.Context, assistantID string, p VersionsParams, opts ...langgraph.RequestOption) ([]AssistantVersion, error) {
 	path, err := transport.Path("/assistants/{assistant_id}/versions", assistantID)
 	if err != nil {
+		return nil, err
+	}
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
 	var out []AssistantVersion

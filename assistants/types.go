@@ -22,9 +22,9 @@ type Assistant struct {
 	// Context is the static runtime context of the assistant's runs, as JSON.
 	Context json.RawMessage `json:"context,omitzero"`
 	// CreatedAt is set by the server.
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
 	// UpdatedAt is the time of the last change.
-	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	// Metadata is free-form; deployments with custom auth often stamp an owner here.
 	Metadata map[string]any `json:"metadata"`
 	// Version is the assistant's current version (1 on creation; each Update
@@ -47,7 +47,7 @@ type AssistantVersion struct {
 	// Context is this version's static runtime context, as JSON.
 	Context json.RawMessage `json:"context,omitzero"`
 	// CreatedAt is the time the version was created.
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
 	// Metadata is this version's metadata.
 	Metadata map[string]any `json:"metadata"`
 	// Version is the version number, from 1.

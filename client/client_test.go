@@ -182,6 +182,7 @@ func TestOptionErrors(t *testing.T) {
 		{"bearer then token source", []client.Option{client.WithBearerToken("a"), client.WithTokenSource(ts)}},
 		{"token source then bearer", []client.Option{client.WithTokenSource(ts), client.WithBearerToken("a")}},
 		{"nil token source", []client.Option{client.WithTokenSource(nil)}},
+		{"nil token source func", []client.Option{client.WithTokenSource(client.TokenSourceFunc(nil))}},
 		{"empty api key", []client.Option{client.WithAPIKey("")}},
 		{"quoted empty api key", []client.Option{client.WithAPIKey(`" "`)}},
 		{"api key with newline", []client.Option{client.WithAPIKey("key-SECRET\nX-Evil: 1")}},
@@ -215,6 +216,26 @@ func TestOptionErrors(t *testing.T) {
 	// A nil option is ignored.
 	if _, err := client.New(client.WithoutAPIKey(), nil); err != nil {
 		t.Errorf("nil option: %v", err)
+	}
+}
+
+// TestBadCallInputNoPanic: nil per-call options are skipped, and a Client
+// that New did not build answers with an error.
+func TestBadCallInputNoPanic(t *testing.T) {
+	srv := newHeaderServer(t)
+	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := langgraph.WithRequestOptions(context.Background(), nil)
+	if h := srv.header(t, c, nil, langgraph.WithHeader("X-Tenant", "acme"), nil); h.Get("X-Tenant") != "acme" {
+		t.Errorf("X-Tenant = %q after nil options", h.Get("X-Tenant"))
+	}
+	if _, err := c.Info(ctx, nil); err != nil {
+		t.Errorf("nil option on the context: %v", err)
+	}
+	if _, err := new(client.Client).Info(context.Background()); err == nil {
+		t.Error("zero Client: no error")
 	}
 }
 

@@ -38,6 +38,8 @@ type settings struct {
 // in rejected and, if the new token differs, sends the request again once.
 // Token must be safe for concurrent use.
 type TokenSource interface {
+	// Token returns the bearer token for a request; rejected is empty, or
+	// the token the server just refused with a 401.
 	Token(ctx context.Context, rejected string) (string, error)
 }
 
@@ -108,7 +110,7 @@ func WithBearerToken(token string) Option {
 // more after a 401 (see TokenSource).
 func WithTokenSource(ts TokenSource) Option {
 	return func(s *settings) error {
-		if ts == nil {
+		if f, isFunc := ts.(TokenSourceFunc); ts == nil || (isFunc && f == nil) {
 			return errors.New("langgraph: WithTokenSource: nil source")
 		}
 		if s.bearer != "" {

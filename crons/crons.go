@@ -52,9 +52,9 @@ type Cron struct {
 	// Timezone is the IANA time zone of the schedule; empty means UTC.
 	Timezone string `json:"timezone,omitzero"`
 	// CreatedAt is when the job was created.
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
 	// UpdatedAt is when the job was last changed.
-	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	// Payload holds the run fields each run is created with, as the server
 	// stored them.
 	Payload json.RawMessage `json:"payload,omitzero"`
@@ -340,20 +340,15 @@ type SearchParams struct {
 
 // Search returns one page of cron jobs (POST /runs/crons/search).
 func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) ([]Cron, error) {
-	if p.Limit < 0 || p.Offset < 0 {
-		return nil, fmt.Errorf("langgraph: limit %d and offset %d must not be negative", p.Limit, p.Offset)
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return nil, err
 	}
 	page, err := s.searchPage(ctx, p, opts)
 	return page.Items, err
 }
 
 func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Cron], error) {
-	var out []Cron
-	h, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/runs/crons/search", Body: p, Idempotent: true, Options: opts}, &out)
-	if err != nil {
-		return pager.Page[Cron]{}, err
-	}
-	return pager.Page[Cron]{Items: out, Next: h.Get("X-Pagination-Next")}, nil
+	return pager.Search[Cron](ctx, s.b, "/runs/crons/search", p, opts)
 }
 
 // SearchAll yields every cron job that matches p, fetching page after page
@@ -362,9 +357,8 @@ func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgra
 // empty page, or when the header stops coming. It stops at the first error,
 // which it yields.
 func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Cron, error] {
-	if p.Limit < 0 || p.Offset < 0 {
-		err := fmt.Errorf("langgraph: limit %d and offset %d must not be negative", p.Limit, p.Offset)
-		return func(yield func(Cron, error) bool) { yield(Cron{}, err) }
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return pager.Fail[Cron](err)
 	}
 	limit := p.Limit
 	if limit == 0 {

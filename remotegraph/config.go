@@ -144,6 +144,9 @@ func threadIDOf(v any) (string, error) {
 	case string:
 		return id, nil
 	case fmt.Stringer:
+		if rv := reflect.ValueOf(id); rv.Kind() == reflect.Pointer && rv.IsNil() {
+			return "", nil // a nil *UUID names no thread
+		}
 		return id.String(), nil
 	}
 	return "", fmt.Errorf("remotegraph: configurable.thread_id must be a string, got %T", v)

@@ -14,6 +14,10 @@ import (
 // an update. It needs no framework; adapters (such as contrib/eino) wrap it.
 type NodeFunc func(ctx context.Context, state map[string]any) (map[string]any, error)
 
+// errNilGraph is returned by the node of a nil *RemoteGraph (one whose New
+// failed), which would otherwise panic when the host calls it.
+var errNilGraph = errors.New("remotegraph: the node's *RemoteGraph is nil (check the error of remotegraph.New)")
+
 type nodeCtxKey struct{}
 
 // nodeCall is what a host puts on a node's context.
@@ -70,6 +74,9 @@ func ContextWithResume(ctx context.Context, value any) context.Context {
 // (langgraph.WithRequestOptions), so one node serves many users.
 func (g *RemoteGraph) Node() NodeFunc {
 	return func(ctx context.Context, state map[string]any) (map[string]any, error) {
+		if g == nil {
+			return nil, errNilGraph
+		}
 		var input any // a nil state sends no input
 		if state != nil {
 			input = state
@@ -88,6 +95,9 @@ func (g *RemoteGraph) Node() NodeFunc {
 func TypedNode[In, Out any](g *RemoteGraph) func(ctx context.Context, in In) (Out, error) {
 	return func(ctx context.Context, in In) (Out, error) {
 		var out Out
+		if g == nil {
+			return out, errNilGraph
+		}
 		raw, err := json.Marshal(in)
 		if err != nil {
 			return out, fmt.Errorf("remotegraph %q: encoding the node input %T: %w", g.name, in, err)

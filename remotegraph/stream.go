@@ -59,7 +59,7 @@ type StreamParams struct {
 func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
 	req, err := g.prepare(input, &p.RunParams)
 	if err != nil {
-		return func(yield func(langgraph.StreamPart, error) bool) { yield(langgraph.StreamPart{}, err) }
+		return stream.Fail(err)
 	}
 	modes := p.StreamMode
 	if len(modes) == 0 {

@@ -70,7 +70,7 @@ type StreamParams struct {
 // langgraph.WithTimeout option bounds the whole stream, reconnects included.
 func (s *Service) Stream(ctx context.Context, threadID, assistantID string, p StreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
 	if threadID == "" {
-		return fail(errors.New("langgraph: thread_id must not be empty; use StreamStateless for a run without a thread"))
+		return stream.Fail(errors.New("langgraph: thread_id must not be empty; use StreamStateless for a run without a thread"))
 	}
 	return s.stream(ctx, threadID, assistantID, p, opts)
 }
@@ -85,11 +85,11 @@ func (s *Service) StreamStateless(ctx context.Context, assistantID string, p Str
 
 func (s *Service) stream(ctx context.Context, threadID, assistantID string, p StreamParams, opts []langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
 	if err := checkParams(assistantID, &p.CreateParams); err != nil {
-		return fail(err)
+		return stream.Fail(err)
 	}
 	path, err := runsPath(threadID, "/stream")
 	if err != nil {
-		return fail(err)
+		return stream.Fail(err)
 	}
 	modes := make([]string, len(p.StreamMode))
 	for i, m := range p.StreamMode {
@@ -155,7 +155,7 @@ func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p Join
 	run := langgraph.RunMetadata{ThreadID: threadID, RunID: runID}
 	first, why := s.joinRequest(run, "", p.CancelOnDisconnect, p.StreamMode, opts)
 	if first == nil {
-		return fail(errors.New(why))
+		return stream.Fail(errors.New(why))
 	}
 	spec := stream.Spec{
 		Backend:     s.b,
@@ -213,12 +213,5 @@ func (s *Service) active(opts []langgraph.RequestOption) func(context.Context, l
 			return false, err
 		}
 		return r.Status == StatusPending || r.Status == StatusRunning, nil
-	}
-}
-
-// fail returns a stream that yields err.
-func fail(err error) iter.Seq2[langgraph.StreamPart, error] {
-	return func(yield func(langgraph.StreamPart, error) bool) {
-		yield(langgraph.StreamPart{}, err)
 	}
 }

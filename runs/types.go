@@ -103,9 +103,9 @@ type Run struct {
 	// AssistantID is the assistant that runs.
 	AssistantID string `json:"assistant_id"`
 	// CreatedAt and UpdatedAt are set by the server.
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
 	// UpdatedAt is the time of the last status change.
-	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	// Status is pending, running, success, error, timeout or interrupted.
 	Status Status `json:"status"`
 	// Metadata is the run's metadata.

@@ -52,9 +52,9 @@ type Item struct {
 	// Value is the document, a JSON object; see Decode.
 	Value json.RawMessage `json:"value"`
 	// CreatedAt is when the item was first put.
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
 	// UpdatedAt is when the item was last put.
-	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	// Score is the relevance of a SearchItems result to the query; nil when
 	// the search had no query or the store has no index.
 	Score *float64 `json:"score,omitzero"`
@@ -243,13 +243,6 @@ type searchBody struct {
 	SearchParams
 }
 
-func checkPage(limit, offset int) error {
-	if limit < 0 || offset < 0 {
-		return fmt.Errorf("langgraph: store: limit %d and offset %d must not be negative", limit, offset)
-	}
-	return nil
-}
-
 // SearchItems returns one page of the items whose namespace starts with
 // prefix (POST /store/items/search). An empty prefix searches every
 // namespace the caller may see.
@@ -257,7 +250,7 @@ func (s *Service) SearchItems(ctx context.Context, prefix []string, p SearchPara
 	if err := checkNamespace("namespace prefix", prefix, false); err != nil {
 		return nil, err
 	}
-	if err := checkPage(p.Limit, p.Offset); err != nil {
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
 	return s.searchPage(ctx, prefix, p, opts)
@@ -282,10 +275,10 @@ func (s *Service) searchPage(ctx context.Context, prefix []string, p SearchParam
 // is short or empty. It stops at the first error, which it yields.
 func (s *Service) SearchItemsAll(ctx context.Context, prefix []string, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Item, error] {
 	if err := checkNamespace("namespace prefix", prefix, false); err != nil {
-		return failed[Item](err)
+		return pager.Fail[Item](err)
 	}
-	if err := checkPage(p.Limit, p.Offset); err != nil {
-		return failed[Item](err)
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return pager.Fail[Item](err)
 	}
 	limit := p.Limit
 	if limit == 0 {
@@ -325,7 +318,7 @@ func (p *NamespacesParams) check() error {
 	if p.MaxDepth < 0 {
 		return fmt.Errorf("langgraph: store: max depth %d is negative", p.MaxDepth)
 	}
-	return checkPage(p.Limit, p.Offset)
+	return pager.Check(p.Limit, p.Offset)
 }
 
 // ListNamespaces returns one page of the namespaces that hold items (POST
@@ -354,7 +347,7 @@ func (s *Service) namespacesPage(ctx context.Context, p NamespacesParams, opts [
 // yields.
 func (s *Service) ListNamespacesAll(ctx context.Context, p NamespacesParams, opts ...langgraph.RequestOption) iter.Seq2[[]string, error] {
 	if err := p.check(); err != nil {
-		return failed[[]string](err)
+		return pager.Fail[[]string](err)
 	}
 	limit := p.Limit
 	if limit == 0 {
@@ -366,12 +359,4 @@ func (s *Service) ListNamespacesAll(ctx context.Context, p NamespacesParams, opt
 		ns, err := s.namespacesPage(ctx, q, opts)
 		return pager.Page[[]string]{Items: ns}, err
 	})
-}
-
-// failed is a sequence that yields err once.
-func failed[T any](err error) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		yield(zero, err)
-	}
 }

@@ -51,7 +51,7 @@ type JoinStreamParams struct {
 func (s *Service) JoinStream(ctx context.Context, threadID string, p JoinStreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
 	path, err := transport.Path("/threads/{thread_id}/stream", threadID)
 	if err != nil {
-		return func(yield func(langgraph.StreamPart, error) bool) { yield(langgraph.StreamPart{}, err) }
+		return stream.Fail(err)
 	}
 	q := url.Values{}
 	for _, m := range p.StreamMode {

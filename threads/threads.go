@@ -10,6 +10,7 @@ package threads
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -202,23 +203,25 @@ type SearchParams struct {
 
 // Search returns one page of threads (POST /threads/search).
 func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) ([]Thread, error) {
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return nil, err
+	}
 	page, err := s.searchPage(ctx, p, opts)
 	return page.Items, err
 }
 
 func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Thread], error) {
-	var out []Thread
-	h, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/threads/search", Body: p, Idempotent: true, Options: opts}, &out)
-	if err != nil {
-		return pager.Page[Thread]{}, err
-	}
-	return pager.Page[Thread]{Items: out, Next: h.Get("X-Pagination-Next")}, nil
+	return pager.Search[Thread](ctx, s.b, "/threads/search", p, opts)
 }
 
 // SearchAll yields every thread that matches p, fetching page after page
-// (p.Limit per page) from p.Offset on. It stops at the first error, which it
-// yields.
+// (p.Limit per page, 10 when zero) from p.Offset on. It follows the
+// X-Pagination-Next header when the server sends one and stops at a short or
+// empty page. It stops at the first error, which it yields.
 func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Thread, error] {
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return pager.Fail[Thread](err)
+	}
 	limit := p.Limit
 	if limit == 0 {
 		limit = 10
@@ -405,6 +408,9 @@ func (s *Service) GetHistory(ctx context.Context, threadID string, p HistoryPara
 	path, err := transport.Path("/threads/{thread_id}/history", threadID)
 	if err != nil {
 		return nil, err
+	}
+	if p.Limit < 0 {
+		return nil, fmt.Errorf("langgraph: history limit %d is negative", p.Limit)
 	}
 	body := struct {
 		HistoryParams

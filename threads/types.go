@@ -23,9 +23,9 @@ type Thread struct {
 	// ThreadID is the thread's id.
 	ThreadID string `json:"thread_id"`
 	// CreatedAt and UpdatedAt are set by the server.
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
 	// UpdatedAt is the time of the last change.
-	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	// StateUpdatedAt is the time of the last state change (Python server).
 	StateUpdatedAt time.Time `json:"state_updated_at,omitzero"`
 	// Metadata is free-form; deployments with custom auth often stamp an owner here.
@@ -53,7 +53,7 @@ type State struct {
 	// Metadata is the checkpoint's metadata (source, step, writes, ...).
 	Metadata map[string]any `json:"metadata"`
 	// CreatedAt is the checkpoint's time; zero for a thread that never ran.
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
 	// ParentCheckpoint is the previous checkpoint, if any.
 	ParentCheckpoint *langgraph.Checkpoint `json:"parent_checkpoint"`
 	// Tasks are the tasks of the next step, with their interrupts and errors.

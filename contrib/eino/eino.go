@@ -119,6 +119,11 @@ func RemoteInterrupt(ic *compose.InterruptCtx) *remotegraph.InterruptError {
 // interrupt and must be resumed.
 func StreamableLambda(rg *remotegraph.RemoteGraph, p remotegraph.StreamParams, opts ...compose.LambdaOpt) *compose.Lambda {
 	return compose.StreamableLambda(func(ctx context.Context, in map[string]any) (*schema.StreamReader[langgraph.StreamPart], error) {
+		if rg == nil {
+			// Refuse here: a nil graph would panic in the goroutine below,
+			// out of reach of eino's recovery.
+			return nil, errors.New("eino: StreamableLambda: the *remotegraph.RemoteGraph is nil")
+		}
 		var input any
 		if in != nil {
 			input = in

@@ -3,8 +3,13 @@ package pager
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"net/http"
 	"strconv"
+
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
 // Page is one page of results and the server's X-Pagination-Next header, if any.
@@ -64,4 +69,32 @@ func All[T any](ctx context.Context, offset, limit int, fetch func(ctx context.C
 			offset += len(page.Items)
 		}
 	}
+}
+
+// Check refuses a negative page size or offset, before any request is sent.
+func Check(limit, offset int) error {
+	if limit < 0 || offset < 0 {
+		return fmt.Errorf("langgraph: limit %d and offset %d must not be negative", limit, offset)
+	}
+	return nil
+}
+
+// Fail returns a sequence that yields err once, for a walk refused before any
+// request is sent.
+func Fail[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
+}
+
+// Search sends one search request (POST path with body, retried as a read)
+// and returns the page of results with the X-Pagination-Next header.
+func Search[T any](ctx context.Context, b *transport.Backend, path string, body any, opts []langgraph.RequestOption) (Page[T], error) {
+	var out []T
+	h, err := b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true, Options: opts}, &out)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	return Page[T]{Items: out, Next: h.Get("X-Pagination-Next")}, nil
 }

@@ -245,3 +245,28 @@ func TestAllPassesContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		limit, offset int
+		ok            bool
+	}{{0, 0, true}, {10, 20, true}, {-1, 0, false}, {0, -1, false}, {-5, -5, false}} {
+		if err := Check(tc.limit, tc.offset); (err == nil) != tc.ok {
+			t.Errorf("Check(%d, %d) = %v", tc.limit, tc.offset, err)
+		}
+	}
+}
+
+func TestFail(t *testing.T) {
+	boom := errors.New("boom")
+	var got []error
+	for it, err := range Fail[string](boom) {
+		if it != "" {
+			t.Errorf("item %q", it)
+		}
+		got = append(got, err)
+	}
+	if len(got) != 1 || got[0] != boom {
+		t.Errorf("Fail yielded %v, want [boom]", got)
+	}
+}

@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
-	"github.com/langgraph-go/langgraph/internal/reqopt"
 	"github.com/langgraph-go/langgraph/internal/sse"
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
@@ -120,6 +119,14 @@ func Seq(ctx context.Context, s Spec) iter.Seq2[langgraph.StreamPart, error] {
 		}
 		st := &state{Spec: s, run: s.Run, cursor: s.LastEventID}
 		st.stream(ctx, yield)
+	}
+}
+
+// Fail returns a stream that yields err once, for a call refused before any
+// request is sent.
+func Fail(err error) iter.Seq2[langgraph.StreamPart, error] {
+	return func(yield func(langgraph.StreamPart, error) bool) {
+		yield(langgraph.StreamPart{}, err)
 	}
 }
 
@@ -550,18 +557,12 @@ func transient(err error) bool {
 	return false
 }
 
-// timeout returns the per-call timeout set by the call's options.
+// timeout returns the per-call timeout set by the call's options; a bad
+// option is reported by the first request.
 func timeout(ctx context.Context, opts []langgraph.RequestOption) time.Duration {
-	var o reqopt.Options
-	for _, f := range langgraph.RequestOptionsFromContext(ctx) {
-		if f(&o) != nil {
-			return 0
-		}
-	}
-	for _, f := range opts {
-		if f(&o) != nil {
-			return 0
-		}
+	o, err := transport.CallOptions(ctx, opts)
+	if err != nil {
+		return 0
 	}
 	return o.Timeout
 }

@@ -163,16 +163,12 @@ type Request struct {
 // status of 400 or more becomes an *langgraph.APIError. The caller closes the
 // body. A per-call timeout stays in force until the body is closed.
 func (b *Backend) Open(ctx context.Context, r *Request) (*http.Response, error) {
-	var opts reqopt.Options
-	for _, o := range langgraph.RequestOptionsFromContext(ctx) {
-		if err := o(&opts); err != nil {
-			return nil, err
-		}
+	if b == nil {
+		return nil, errors.New("langgraph: the client was not built by client.New")
 	}
-	for _, o := range r.Options {
-		if err := o(&opts); err != nil {
-			return nil, err
-		}
+	opts, err := CallOptions(ctx, r.Options)
+	if err != nil {
+		return nil, err
 	}
 	if opts.Timeout <= 0 {
 		return b.open(ctx, r, &opts)
@@ -185,6 +181,27 @@ func (b *Backend) Open(ctx context.Context, r *Request) (*http.Response, error) 
 	}
 	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
+}
+
+// CallOptions applies the options on ctx (langgraph.WithRequestOptions), then
+// opts, in order; nil options are skipped. It returns the first option error,
+// or an error for a nil ctx.
+func CallOptions(ctx context.Context, opts []langgraph.RequestOption) (reqopt.Options, error) {
+	var o reqopt.Options
+	if ctx == nil {
+		return o, errors.New("langgraph: nil context (use context.Background())")
+	}
+	for _, list := range [][]langgraph.RequestOption{langgraph.RequestOptionsFromContext(ctx), opts} {
+		for _, f := range list {
+			if f == nil {
+				continue
+			}
+			if err := f(&o); err != nil {
+				return reqopt.Options{}, err
+			}
+		}
+	}
+	return o, nil
 }
 
 func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Options) (*http.Response, error) {
