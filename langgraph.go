@@ -93,7 +93,7 @@ func (i Interrupt) Decode(v any) error {
 type Nodes []string
 
 // AllNodes interrupts before (or after) every node; it is sent as "*".
-var AllNodes = Nodes{"*"}
+func AllNodes() Nodes { return Nodes{"*"} }
 
 // MarshalJSON sends AllNodes as the string "*" and any other list as an array.
 func (n Nodes) MarshalJSON() ([]byte, error) {

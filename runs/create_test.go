@@ -27,7 +27,7 @@ func fullParams(onCreated func(langgraph.RunMetadata)) runs.CreateParams {
 		CheckpointID:      "c1",
 		CheckpointDuring:  &yes,
 		Durability:        runs.DurabilitySync,
-		InterruptBefore:   langgraph.AllNodes,
+		InterruptBefore:   langgraph.AllNodes(),
 		InterruptAfter:    langgraph.Nodes{"a", "b"},
 		Webhook:           "https://hooks.example.com/done",
 		MultitaskStrategy: runs.MultitaskEnqueue,
@@ -154,7 +154,7 @@ func TestCreateBodyMinimalAndCommand(t *testing.T) {
 
 	rec, c = newRecorder(t, http.StatusOK, `[{"run_id":"r1"},{"run_id":"r2"}]`)
 	out, err := c.Runs.CreateBatch(ctx, []runs.BatchItem{
-		{ThreadID: "t1", AssistantID: "a", CreateParams: runs.CreateParams{Input: map[string]any{"n": 1}, InterruptBefore: langgraph.AllNodes}},
+		{ThreadID: "t1", AssistantID: "a", CreateParams: runs.CreateParams{Input: map[string]any{"n": 1}, InterruptBefore: langgraph.AllNodes()}},
 		{AssistantID: "b"},
 	})
 	if err != nil || len(out) != 2 || out[1].RunID != "r2" {

@@ -620,7 +620,7 @@ func TestIntegrationBreakpoints(t *testing.T) {
 
 	// Before every node ("*").
 	tid = mkThread(ctx, t, c)
-	res, err = c.Runs.Wait(ctx, tid, testserver.GraphSubgraph, runs.CreateParams{Input: map[string]any{"trail": "start;"}, InterruptBefore: langgraph.AllNodes})
+	res, err = c.Runs.Wait(ctx, tid, testserver.GraphSubgraph, runs.CreateParams{Input: map[string]any{"trail": "start;"}, InterruptBefore: langgraph.AllNodes()})
 	if err != nil || !res.Interrupted() {
 		t.Fatalf("interrupt_before * = %+v, %v", res, err)
 	}

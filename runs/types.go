@@ -146,7 +146,7 @@ type CreateParams struct {
 	CheckpointDuring *bool `json:"checkpoint_during,omitzero"`
 	// Durability says when checkpoints are persisted.
 	Durability Durability `json:"durability,omitzero"`
-	// InterruptBefore stops the run before these nodes (langgraph.AllNodes for all).
+	// InterruptBefore stops the run before these nodes (langgraph.AllNodes() for all).
 	InterruptBefore langgraph.Nodes `json:"interrupt_before,omitzero"`
 	// InterruptAfter stops the run after these nodes.
 	InterruptAfter langgraph.Nodes `json:"interrupt_after,omitzero"`
