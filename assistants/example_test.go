@@ -11,11 +11,12 @@ import (
 )
 
 // Create an assistant for a graph, give it a new version, go back to the
-// first one, then list every assistant of the graph. It needs a running
-// server, so it has no Output.
+// first one, then list the support team's assistants. The client takes the
+// deployment's URL from LANGGRAPH_API_URL (the package's tests point it at
+// their test server).
 func Example() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	c, err := client.New(client.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -29,6 +30,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer c.Assistants.Delete(ctx, a.AssistantID, assistants.DeleteParams{})
 
 	a, err = c.Assistants.Update(ctx, a.AssistantID, assistants.UpdateParams{
 		Config: &langgraph.Config{Configurable: map[string]any{"model": "large"}},
@@ -36,24 +38,27 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("version", a.Version) // 2
+	fmt.Println("version", a.Version, "model", a.Config.Configurable["model"])
 
 	if _, err := c.Assistants.SetLatest(ctx, a.AssistantID, 1); err != nil {
 		log.Fatal(err)
 	}
 
-	for a, err := range c.Assistants.SearchAll(ctx, assistants.SearchParams{GraphID: "agent", Limit: 50}) {
+	for a, err := range c.Assistants.SearchAll(ctx, assistants.SearchParams{Metadata: map[string]any{"team": "support"}}) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(a.AssistantID, a.Name, a.Version)
+		fmt.Println(a.Name, "version", a.Version, "model", a.Config.Configurable["model"])
 	}
+	// Output:
+	// version 2 model large
+	// Support bot version 1 model small
 }
 
 // The graph id stands for the graph's system assistant.
 func ExampleService_GetGraph() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBaseURL("http://localhost:2024"))
+	c, err := client.New(client.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -64,4 +69,7 @@ func ExampleService_GetGraph() {
 	for _, e := range g.Edges {
 		fmt.Println(e.Source, "->", e.Target)
 	}
+	// Output:
+	// __start__ -> agent
+	// agent -> __end__
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/remotegraph"
@@ -12,9 +13,10 @@ import (
 )
 
 // One RemoteGraph serves every end user: each call carries the user's own
-// token on its context. It needs a running server, so it has no Output.
+// token on its context. Without WithURL the deployment's URL comes from
+// LANGGRAPH_API_URL (the package's tests point it at their test server).
 func Example() {
-	rg, err := remotegraph.New("agent", remotegraph.WithURL("http://localhost:2024"))
+	rg, err := remotegraph.New("agent")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -36,12 +38,15 @@ func Example() {
 		}
 		fmt.Println("the remote node ran as", state.User.Identity)
 	}
+	// Output:
+	// the remote node ran as alice
+	// the remote node ran as bob
 }
 
 // A remote graph as a node of a local graph: a remote interrupt stops the
 // node, and the host resumes it on the same remote thread.
 func ExampleRemoteGraph_Node() {
-	rg, err := remotegraph.New("interrupt", remotegraph.WithURL("http://localhost:2024"))
+	rg, err := remotegraph.New("interrupt")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -60,12 +65,15 @@ func ExampleRemoteGraph_Node() {
 		log.Fatal(err)
 	}
 	fmt.Println(out["answer"], out["done"])
+	// Output:
+	// the remote graph asks {"question":"approve?"}
+	// approved true
 }
 
 // Stream a remote graph nested in a caller: the caller's namespace prefixes
 // the namespaces of the remote events.
 func ExampleRemoteGraph_Stream() {
-	rg, err := remotegraph.New("subgraph", remotegraph.WithURL("http://localhost:2024"))
+	rg, err := remotegraph.New("subgraph")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -85,8 +93,22 @@ func ExampleRemoteGraph_Stream() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(part.Namespace, string(part.Data)) // [host_node:1 child:<task id>] {"inner":...}
+		if part.Mode != string(runs.StreamUpdates) {
+			continue // the run's metadata comes first
+		}
+		// Each namespace element is "node:task id"; print the nodes only,
+		// since task ids change from run to run.
+		var nodes []string
+		for _, ns := range part.Namespace {
+			node, _, _ := strings.Cut(ns, ":")
+			nodes = append(nodes, node)
+		}
+		fmt.Println(nodes, string(part.Data))
 	}
+	// Output:
+	// [host_node child] {"inner":{"trail":"inner;"}}
+	// [host_node] {"child":{"trail":"inner;"}}
+	// [host_node] {"outer":{"trail":"inner;outer;"}}
 }
 
 // The config sent to the deployment: thread_id names the remote thread,

@@ -13,11 +13,11 @@ import (
 )
 
 // Run a graph on a new thread and wait for its final state. A failing node
-// comes back as a *langgraph.RunError. It needs a running server, so it has
-// no Output.
+// comes back as a *langgraph.RunError. The client takes the deployment's URL
+// from LANGGRAPH_API_URL (the package's tests point it at their test server).
 func ExampleService_Wait() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	c, err := client.New(client.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func ExampleService_Wait() {
 	res, err := c.Runs.Wait(ctx, th.ThreadID, "agent", runs.CreateParams{
 		Input: map[string]any{"messages": []any{map[string]any{"role": "human", "content": "hello"}}},
 		OnRunCreated: func(m langgraph.RunMetadata) {
-			fmt.Println("run", m.RunID, "started") // while the run goes on
+			fmt.Println("run created") // m.RunID identifies it while it goes on
 		},
 	})
 	var runErr *langgraph.RunError
@@ -46,13 +46,16 @@ func ExampleService_Wait() {
 	if err := res.Decode(&state); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(state.Messages[len(state.Messages)-1].Content) // You said: hello
+	fmt.Println(state.Messages[len(state.Messages)-1].Content)
+	// Output:
+	// run created
+	// You said: hello
 }
 
 // Start a run in the background, do something else, then collect its result.
 func ExampleService_Join() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	c, err := client.New(client.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -67,20 +70,31 @@ func ExampleService_Join() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("started", run.RunID, run.Status) // pending
+	fmt.Println("run", run.Status, "from", run.Metadata["source"])
 
 	res, err := c.Runs.Join(ctx, th.ThreadID, run.RunID, runs.JoinParams{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(string(res.Values))
+	var state struct {
+		Messages []struct {
+			Content string `json:"content"`
+		} `json:"messages"`
+	}
+	if err := res.Decode(&state); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(state.Messages[len(state.Messages)-1].Content)
+	// Output:
+	// run pending from batch-job
+	// You said: later
 }
 
 // A graph that asks for approval stops at an interrupt; answer it with a
 // Command on the same thread.
 func ExampleService_Wait_resume() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	c, err := client.New(client.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -100,7 +114,7 @@ func ExampleService_Wait_resume() {
 			if err := in.Decode(&ask); err != nil {
 				log.Fatal(err)
 			}
-			fmt.Println("the graph asks:", ask.Question) // approve?
+			fmt.Println("the graph asks:", ask.Question)
 		}
 		res, err = c.Runs.Wait(ctx, th.ThreadID, "interrupt", runs.CreateParams{
 			Command: &langgraph.Command{Resume: "yes"},
@@ -109,5 +123,8 @@ func ExampleService_Wait_resume() {
 			log.Fatal(err)
 		}
 	}
-	fmt.Println(string(res.Values)) // {"answer":"yes","done":true}
+	fmt.Println(string(res.Values))
+	// Output:
+	// the graph asks: approve?
+	// {"answer":"yes","done":true}
 }

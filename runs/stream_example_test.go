@@ -13,6 +13,7 @@ import (
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/runs"
+	"github.com/langgraph-go/langgraph/threads"
 )
 
 // recordedDeployment serves, for any run stream, a stream recorded from the
@@ -90,15 +91,20 @@ func ExampleService_Stream() {
 }
 
 // Join the stream of a run started in the background, from its first event
-// (the run was created with StreamResumable, so the server replays it). It
-// needs a running server, so it has no Output.
+// (the run was created with StreamResumable, so the server replays it). The
+// client takes the deployment's URL from LANGGRAPH_API_URL (the package's
+// tests point it at their test server).
 func ExampleService_JoinStream() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	c, err := client.New(client.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	run, err := c.Runs.Create(ctx, "my-thread-id", "agent", runs.CreateParams{
+	th, err := c.Threads.Create(ctx, threads.CreateParams{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	run, err := c.Runs.Create(ctx, th.ThreadID, "agent", runs.CreateParams{
 		Input:           map[string]any{"messages": []map[string]any{{"role": "human", "content": "hi"}}},
 		StreamMode:      []runs.StreamMode{runs.StreamUpdates},
 		StreamResumable: true,
@@ -126,4 +132,6 @@ func ExampleService_JoinStream() {
 			}
 		}
 	}
+	// Output:
+	// agent updated the state
 }

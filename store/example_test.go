@@ -13,11 +13,12 @@ import (
 )
 
 // Keep a user's notes in the store: put two, read one back, search them all,
-// and tell a missing item from a failure. It needs a running server, so it
-// has no Output.
+// and tell a missing item from a failure. The client takes the deployment's
+// URL from LANGGRAPH_API_URL (the package's tests point it at their test
+// server).
 func Example() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithBearerToken("token-alice"))
+	c, err := client.New(client.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func Example() {
 	}
 	fmt.Println(it.Key, n.Text)
 
-	for it, err := range c.Store.SearchItemsAll(ctx, []string{"alice"}, store.SearchParams{Filter: map[string]any{"tag": "todo"}}) {
+	for it, err := range c.Store.SearchItemsAll(ctx, ns, store.SearchParams{Filter: map[string]any{"tag": "todo"}}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -58,6 +59,11 @@ func Example() {
 	} else if err != nil {
 		log.Fatal(err)
 	}
+	// Output:
+	// n1 buy milk
+	// [alice notes] n1
+	// [alice notes] n2
+	// no such note
 }
 
 // A namespace label cannot contain "."; the call fails before anything is

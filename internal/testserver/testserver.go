@@ -114,6 +114,10 @@ var (
 	Dave = User{Identity: "dave", DisplayName: "Dave", GitHubToken: "gh-dave-secret", Org: "initech", APIKey: APIKeyDave}
 )
 
+// APIURLEnv is the environment variable that Main sets to the server's URL
+// before it runs the tests; client.New reads it when no base URL is given.
+const APIURLEnv = "LANGGRAPH_API_URL"
+
 // SkipEnv is the environment variable that, set to "1", makes Main skip the
 // package's tests instead of starting a server.
 const SkipEnv = "LANGGRAPH_SKIP_INTEGRATION"
@@ -257,10 +261,17 @@ func (s *Server) Log() string {
 //
 //	func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
 //
+// Once the server answers, Main sets the environment variable
+// LANGGRAPH_API_URL to its URL (see APIURLEnv), so the package's Example
+// functions build their client as a real program does, with client.New and
+// no base URL option, and run against this server.
+//
 // If the server cannot start (node or npm missing, npm ci or the server
 // failing), it prints why and returns 1 without running the tests. If the
 // environment variable LANGGRAPH_SKIP_INTEGRATION is "1", it prints a loud
-// notice and returns 0 without starting a server or running any test.
+// notice and returns 0 without starting a server or running any test. With
+// -short it starts no server and runs the unit tests only: it adds ^Example
+// to -test.skip, since the examples need the server.
 func Main(m *testing.M, srv **Server) int {
 	flag.Parse()
 	ci := os.Getenv("CI") == "true"
@@ -269,7 +280,11 @@ func Main(m *testing.M, srv **Server) int {
 		return 1
 	}
 	if testing.Short() {
-		fmt.Fprintln(os.Stderr, "testserver: -short: unit tests only, the integration tests of this package are SKIPPED")
+		fmt.Fprintln(os.Stderr, "testserver: -short: unit tests only, the integration tests and the examples of this package are SKIPPED")
+		if err := skipExamples(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
 		return m.Run()
 	}
 	if os.Getenv(SkipEnv) == "1" {
@@ -295,6 +310,11 @@ func Main(m *testing.M, srv **Server) int {
 		return 1
 	}
 	*srv = s
+	if err := os.Setenv(APIURLEnv, s.URL()); err != nil {
+		fmt.Fprintf(os.Stderr, "testserver: %v\n", err)
+		_ = s.Stop()
+		return 1
+	}
 
 	// Stop the server if the test binary is interrupted.
 	sigs := make(chan os.Signal, 1)
@@ -317,6 +337,19 @@ func Main(m *testing.M, srv **Server) int {
 		fmt.Fprintf(os.Stderr, "testserver: %v\n", err)
 	}
 	return code
+}
+
+// skipExamples adds ^Example to the -test.skip pattern, as an alternative
+// to the pattern given on the command line, if any.
+func skipExamples() error {
+	pattern := "^Example"
+	if f := flag.Lookup("test.skip"); f != nil && f.Value.String() != "" {
+		pattern += "|" + f.Value.String()
+	}
+	if err := flag.Set("test.skip", pattern); err != nil {
+		return fmt.Errorf("testserver: -short: cannot skip the examples: %w", err)
+	}
+	return nil
 }
 
 // startOnce starts one server. retry reports whether another port may help.

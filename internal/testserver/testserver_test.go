@@ -17,6 +17,15 @@ var srv *testserver.Server
 
 func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
 
+// needServer skips under -short, where Main starts no server (and CI=true
+// refuses -short).
+func needServer(t *testing.T) {
+	t.Helper()
+	if srv == nil {
+		t.Skip("-short: no test server")
+	}
+}
+
 // do sends a request as user (nil: no credentials) and returns status and body.
 func do(t *testing.T, s *testserver.Server, user *testserver.User, method, path, body string) (int, string) {
 	t.Helper()
@@ -68,6 +77,7 @@ func createThread(t *testing.T, s *testserver.Server, user testserver.User) stri
 }
 
 func TestInfo(t *testing.T) {
+	needServer(t)
 	status, body := do(t, srv, nil, http.MethodGet, "/info", "")
 	if status != http.StatusOK {
 		t.Fatalf("GET /info: %d %s", status, body)
@@ -81,7 +91,17 @@ func TestInfo(t *testing.T) {
 	}
 }
 
+func TestMainSetsAPIURL(t *testing.T) {
+	if srv == nil {
+		t.Skip("-short: no server")
+	}
+	if got := os.Getenv(testserver.APIURLEnv); got != srv.URL() {
+		t.Errorf("%s = %q, want the server's URL %q", testserver.APIURLEnv, got, srv.URL())
+	}
+}
+
 func TestAuthRequired(t *testing.T) {
+	needServer(t)
 	status, body := do(t, srv, nil, http.MethodGet, "/ok", "")
 	if status != http.StatusUnauthorized || body != "Missing credentials" {
 		t.Errorf("GET /ok without credentials: %d %q, want 401 \"Missing credentials\"", status, body)
@@ -92,6 +112,7 @@ func TestAuthRequired(t *testing.T) {
 }
 
 func TestResetRemovesThreads(t *testing.T) {
+	needServer(t)
 	id := createThread(t, srv, testserver.Alice)
 	if status, body := do(t, srv, &testserver.Alice, http.MethodGet, "/threads/"+id, ""); status != http.StatusOK {
 		t.Fatalf("GET thread as alice: %d %s", status, body)
@@ -118,6 +139,7 @@ func TestResetRemovesThreads(t *testing.T) {
 // TestServersAreIsolated starts a second server: it must not see the first
 // one's threads, and Stop must remove its state.
 func TestServersAreIsolated(t *testing.T) {
+	needServer(t)
 	if testing.Short() {
 		t.Skip("starts a second server")
 	}
