@@ -377,6 +377,11 @@ var ErrEventTooLarge = errors.New("langgraph: stream event too large")
 // stream sends its request once, so that a run is never started twice.
 var ErrStreamUsed = errors.New("langgraph: a stream can be ranged over only once")
 
+// ErrStreamIdle matches (with errors.Is) the cause of a connection that the
+// stream closed because nothing arrived on it for
+// ReconnectPolicy.IdleTimeout.
+var ErrStreamIdle = errors.New("langgraph: stream connection idle")
+
 // StreamError reports a stream that stopped before its run ended and could
 // not be resumed: the connection broke (or closed before the run finished)
 // and either the stream cannot be continued from its last event (the run was
@@ -438,6 +443,26 @@ type ReconnectPolicy struct {
 	// OnReconnect, when set, is called before each attempt (before the
 	// wait), in the goroutine that ranges over the stream.
 	OnReconnect func(Reconnect)
+	// IdleTimeout, when positive, is how long the stream waits for data
+	// before it takes its connection for broken: if nothing at all arrives
+	// (no event, no comment or heartbeat) for that long, it closes the
+	// connection and resumes as after any broken connection, or, when the
+	// run cannot be resumed, ends with a *StreamError that says the
+	// connection was idle. The cause (Reconnect.Cause, StreamError.Err)
+	// matches ErrStreamIdle. This catches half-open connections, which
+	// otherwise hang a stream forever (e.g. after a load balancer or a
+	// platform rollover drops them silently). Only time spent waiting for
+	// the server counts, not time the consumer spends in its loop body. It
+	// watches the response body: the wait for a response's headers is
+	// bounded by the HTTP client (e.g. http.Transport.ResponseHeaderTimeout).
+	//
+	// 0, the default, turns it off, because the right value depends on the
+	// server: the Python server (LangGraph Platform) sends a heartbeat
+	// comment about every 5s, so a few times that (e.g. 20s) is safe there;
+	// the JS server sends no heartbeats, so its streams are silent while a
+	// node works, possibly for minutes. Each idle reconnect that brings no
+	// event counts against MaxAttempts.
+	IdleTimeout time.Duration
 }
 
 // Reconnect describes one reconnect attempt, for ReconnectPolicy.OnReconnect.

@@ -63,7 +63,9 @@ type StreamParams struct {
 // not created with StreamResumable cannot be resumed on the JS server, which
 // sends no Location (a rejoin would miss the events in flight): its stream
 // then ends with a *langgraph.StreamError, and the run goes on; Join returns
-// its result.
+// its result. A connection that stays open but silent (half-open, e.g.
+// after a platform rollover) hangs the stream unless Reconnect.IdleTimeout
+// is set: off by default, since the JS server sends no heartbeats.
 //
 // Limits: an event larger than client.WithMaxEventSize (32 MiB by default)
 // ends the stream with an error matching langgraph.ErrEventTooLarge. A

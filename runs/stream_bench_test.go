@@ -8,6 +8,9 @@ import (
 	"os"
 	"runtime"
 	"testing"
+	"time"
+
+	"github.com/langgraph-go/langgraph"
 
 	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/runs"
@@ -15,7 +18,7 @@ import (
 
 // BenchmarkStreamEndToEnd streams a recorded run (testdata/agent.sse: 78
 // events of the agent graph in six modes, 76 KB), repeated 1 or 50 times,
-// from a local HTTP server through client.Runs.Stream: request, framing,
+// with ReconnectPolicy.IdleTimeout off or on (-idle), from a local HTTP server through client.Runs.Stream: request, framing,
 // parsing and yielding each part. Allocations include the in-process
 // server's.
 //
@@ -29,7 +32,8 @@ func BenchmarkStreamEndToEnd(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		reps int
-	}{{"run", 1}, {"x50", 50}} {
+		idle time.Duration
+	}{{"run", 1, 0}, {"x50", 50, 0}, {"run-idle", 1, time.Minute}, {"x50-idle", 50, time.Minute}} {
 		b.Run(bc.name, func(b *testing.B) {
 			body := bytes.Repeat(rec, bc.reps)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +45,7 @@ func BenchmarkStreamEndToEnd(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			p := runs.StreamParams{AllEvents: true}
+			p := runs.StreamParams{AllEvents: true, Reconnect: langgraph.ReconnectPolicy{IdleTimeout: bc.idle}}
 			p.Input = map[string]any{"messages": []map[string]any{{"role": "human", "content": "hi"}}}
 			ctx := context.Background()
 			b.SetBytes(int64(len(body)))

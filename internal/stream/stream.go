@@ -5,8 +5,9 @@
 // an event.
 //
 // A stream is an iter.Seq2 consumed in the caller's goroutine: it starts no
-// goroutine, and stopping the iteration (break, or the context ending)
-// closes the response body at once.
+// goroutine (with ReconnectPolicy.IdleTimeout, a timer watches each response
+// and is stopped when the response is done with), and stopping the iteration
+// (break, or the context ending) closes the response body at once.
 package stream
 
 import (
@@ -140,6 +141,8 @@ type state struct {
 
 	location    *transport.Request // reconnect request from a Location header
 	locationWhy string             // why a Location header was refused
+
+	watched func(*watchdog) // for tests: called with each watchdog started
 }
 
 var errClosedEarly = errors.New("the server closed the stream before the run ended")
@@ -190,7 +193,7 @@ func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, er
 		req, why := st.resume()
 		if req == nil {
 			if cause != nil {
-				yield(langgraph.StreamPart{}, st.streamError(why, attempts, cause))
+				yield(langgraph.StreamPart{}, st.streamError(idleWhy(cause, why), attempts, cause))
 			}
 			return // a clean end, or a stream that cannot be resumed anyway
 		}
@@ -239,7 +242,7 @@ func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, er
 			if max := st.maxAttempts(); attempts > max {
 				why := fmt.Sprintf("gave up after %d reconnect attempts", max)
 				if max == 0 {
-					why = "reconnecting is disabled"
+					why = idleWhy(cause, "reconnecting is disabled")
 				}
 				yield(langgraph.StreamPart{}, st.streamError(why, attempts-1, cause))
 				return
@@ -277,12 +280,27 @@ func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, er
 // It closes the response body when it returns (or the consumer panics).
 func (st *state) consume(resp *http.Response, resumed bool, skipThrough string, yield func(langgraph.StreamPart, error) bool) (out outcome, progress bool, cause error) {
 	defer resp.Body.Close()
-	rd := sse.NewReader(resp.Body, st.Backend.MaxEventSize())
+	var body io.Reader = resp.Body
+	var wd *watchdog
+	if d := st.Policy.IdleTimeout; d > 0 {
+		wd = watch(resp.Body, d)
+		defer wd.stop() // before the body is closed
+		if st.watched != nil {
+			st.watched(wd)
+		}
+		body = wd
+	}
+	rd := sse.NewReader(body, st.Backend.MaxEventSize())
 	skipping := resumed && skipThrough != ""
 	for {
 		ev, err := rd.Next()
 		if id := rd.LastEventID(); id != "" {
 			st.cursor = id
+		}
+		if err != nil && wd != nil && wd.fired.Load() {
+			// Closed by the watchdog: whatever the read returned, the
+			// connection broke (and not because of the context).
+			return broken, progress, &idleError{wd.timeout}
 		}
 		if err == io.EOF {
 			return closed, progress, nil
