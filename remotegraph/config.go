@@ -193,7 +193,7 @@ func jsonValue(v reflect.Value, depth int) (any, bool) {
 		if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) {
 			return viaJSON(v.Interface())
 		}
-		return jsonValue(v.Elem(), depth)
+		return jsonValue(v.Elem(), depth+1) // +1: a pointer cycle (a = &a) is cut too
 	}
 	if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) {
 		return viaJSON(v.Interface())

@@ -236,14 +236,15 @@ func (g *RemoteGraph) prepare(input any, p *RunParams) (prepared, error) {
 	cmd := p.Command
 	switch in := input.(type) {
 	case langgraph.Command:
-		input = nil
 		if cmd == nil {
-			cmd = &in
+			input, cmd = nil, &in
 		}
 	case *langgraph.Command:
-		input = nil
-		if cmd == nil {
-			cmd = in
+		if in == nil || cmd == nil {
+			input = nil
+			if cmd == nil {
+				cmd = in
+			}
 		}
 	}
 	if cmd != nil && input != nil {

@@ -292,11 +292,19 @@ func (st *state) consume(resp *http.Response, resumed bool, skipThrough string, 
 	}
 	rd := sse.NewReader(body, st.Backend.MaxEventSize())
 	skipping := resumed && skipThrough != ""
+	readerID, cleared := "", false
 	for {
 		ev, err := rd.Next()
-		if id := rd.LastEventID(); id != "" {
-			st.cursor = id
+		switch id := rd.LastEventID(); {
+		case id != "" && !(skipping && notAfter(id, skipThrough)):
+			// Ids the server sends again while it replays do not move the
+			// cursor back: the events after them were delivered already.
+			st.cursor, cleared = id, false
+		case id == "" && readerID != "":
+			// An empty id field cleared the last event id.
+			st.cursor, cleared = "", true
 		}
+		readerID = rd.LastEventID()
 		if err != nil && wd != nil && wd.fired.Load() {
 			// Closed by the watchdog: whatever the read returned, the
 			// connection broke (and not because of the context).
@@ -313,7 +321,7 @@ func (st *state) consume(resp *http.Response, resumed bool, skipThrough string, 
 			continue
 		}
 		skipping = false
-		if id == "" && resumed && rd.LastEventID() == "" {
+		if id == "" && resumed && !cleared {
 			id = skipThrough // the id persists across reconnects
 		}
 		progress = true
