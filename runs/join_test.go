@@ -51,6 +51,7 @@ const (
 	joinPath   = "GET /threads/t1/runs/r1/join"
 	threadPath = "GET /threads/t1"
 	runPath    = "GET /threads/t1/runs/r1"
+	statePath  = "GET /threads/t1/state"
 )
 
 func TestJoinOfEndedRun(t *testing.T) {
@@ -62,6 +63,7 @@ func TestJoinOfEndedRun(t *testing.T) {
 			threadPath: `{"thread_id":"t1","status":"interrupted","interrupts":{
 				"task-b":[{"id":"i3","value":3}],
 				"task-a":[{"id":"i1","value":{"question":"approve?"}},{"id":"i2","value":2}]}}`,
+			statePath: `{"values":{},"next":["ask"],"metadata":{"run_id":"r1"}}`,
 		})
 		res, err := c.Runs.Join(ctx, "t1", "r1", runs.JoinParams{})
 		if err != nil {
@@ -74,13 +76,13 @@ func TestJoinOfEndedRun(t *testing.T) {
 		if !res.Interrupted() || strings.Join(ids, ",") != "i1,i2,i3" || string(res.Values) != "{}" {
 			t.Errorf("Join = %+v, want interrupts i1,i2,i3 in task order", res)
 		}
-		if got := strings.Join(order(), "; "); got != joinPath+"; "+threadPath {
+		if got := strings.Join(order(), "; "); got != joinPath+"; "+threadPath+"; "+statePath {
 			t.Errorf("requests = %s", got)
 		}
 	})
 
 	t.Run("breakpoint", func(t *testing.T) {
-		c, _ := routes(t, map[string]string{joinPath: `{"a":1}`, threadPath: `{"status":"interrupted","interrupts":{}}`})
+		c, _ := routes(t, map[string]string{joinPath: `{"a":1}`, threadPath: `{"status":"interrupted","interrupts":{}}`, statePath: `{"metadata":{"run_id":"r1"}}`})
 		res, err := c.Runs.Join(ctx, "t1", "r1", runs.JoinParams{})
 		if err != nil || !res.Interrupted() || len(res.Interrupts) != 0 || string(res.Values) != `{"a":1}` {
 			t.Errorf("Join = %+v, %v; want interrupted with the values", res, err)
@@ -96,6 +98,18 @@ func TestJoinOfEndedRun(t *testing.T) {
 		}
 		if got := len(order()); got != 3 {
 			t.Errorf("%d requests, want join, thread and run", got)
+		}
+	})
+
+	t.Run("thread interrupted by a later run", func(t *testing.T) {
+		c, _ := routes(t, map[string]string{
+			joinPath:   `{"a":1}`,
+			threadPath: `{"status":"interrupted","interrupts":{"task":[{"id":"i9","value":9}]}}`,
+			statePath:  `{"next":["ask"],"metadata":{"run_id":"r2"}}`,
+		})
+		res, err := c.Runs.Join(ctx, "t1", "r1", runs.JoinParams{})
+		if err != nil || res.Interrupted() || string(res.Values) != `{"a":1}` {
+			t.Errorf("Join = %+v, %v; want r1's result without r2's interrupts", res, err)
 		}
 	})
 

@@ -376,8 +376,8 @@ type JoinParams struct {
 // until the run ends.
 //
 // For a run that had already ended, the server answers with the thread's
-// current values only; Join then reads the thread (one more request) to
-// report its pending interrupts, or a *langgraph.RunError (without the
+// current values only; Join then reads the thread (one or two more
+// requests) to report the interrupts the run stopped at, or a *langgraph.RunError (without the
 // remote error's name and message, which the server no longer has) when
 // the run failed.
 func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams, opts ...langgraph.RequestOption) (*Result, error) {
@@ -424,6 +424,15 @@ func (s *Service) settle(ctx context.Context, res *Result, opts []langgraph.Requ
 	}
 	switch th.Status {
 	case "interrupted":
+		// The thread may have been interrupted by a later run: the latest
+		// checkpoint says which run wrote it.
+		mine, err := s.wroteLatestCheckpoint(ctx, res.Run, opts)
+		if err != nil {
+			return nil, err
+		}
+		if !mine {
+			return res, nil
+		}
 		res.stopped = true
 		tasks := make([]string, 0, len(th.Interrupts))
 		for task := range th.Interrupts {
@@ -447,6 +456,25 @@ func (s *Service) settle(ctx context.Context, res *Result, opts []langgraph.Requ
 		}
 	}
 	return res, nil
+}
+
+// wroteLatestCheckpoint reports whether the thread's latest checkpoint was
+// written by run (its metadata.run_id); a checkpoint without a run id counts
+// as the run's.
+func (s *Service) wroteLatestCheckpoint(ctx context.Context, run langgraph.RunMetadata, opts []langgraph.RequestOption) (bool, error) {
+	path, err := transport.Path("/threads/{thread_id}/state", run.ThreadID)
+	if err != nil {
+		return false, err
+	}
+	var st struct {
+		Metadata struct {
+			RunID string `json:"run_id"`
+		} `json:"metadata"`
+	}
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts}, &st); err != nil {
+		return false, err
+	}
+	return st.Metadata.RunID == "" || st.Metadata.RunID == run.RunID, nil
 }
 
 // Delete deletes a run that has ended (DELETE /threads/{thread_id}/runs/{run_id}).
