@@ -63,7 +63,10 @@ type StreamParams struct {
 // not created with StreamResumable cannot be resumed on the JS server, which
 // sends no Location (a rejoin would miss the events in flight): its stream
 // then ends with a *langgraph.StreamError, and the run goes on; Join returns
-// its result. A connection that stays open but silent (half-open, e.g.
+// its result. A Location is followed whatever the run's settings, as the
+// anchors do; for a run that was not created resumable the server can only
+// join it live there, so events sent during the gap may be missing: create
+// runs with StreamResumable when every event matters. A connection that stays open but silent (half-open, e.g.
 // after a platform rollover) hangs the stream unless Reconnect.IdleTimeout
 // is set: off by default, since the JS server sends no heartbeats.
 //
