@@ -193,6 +193,8 @@ func TestOptionErrors(t *testing.T) {
 		{"empty header name", []client.Option{client.WithHeader("", "v")}},
 		{"bad header name", []client.Option{client.WithHeader("X Custom", "v")}},
 		{"reserved header", []client.Option{client.WithHeader("Content-Length", "1")}},
+		{"reserved x-api-key header", []client.Option{client.WithHeader("x-api-key", "key-SECRET")}},
+		{"reserved x-api-key in map", []client.Option{client.WithHeaders(map[string]string{"X-API-KEY": "key-SECRET"})}},
 		{"bad header in map", []client.Option{client.WithHeaders(map[string]string{"X-Ok": "1", "X-Bad": "a\nb"})}},
 		{"negative retries", []client.Option{client.WithMaxRetries(-1)}},
 		{"zero retry wait", []client.Option{client.WithRetryWait(0, time.Second)}},

@@ -123,11 +123,16 @@ func WithTokenSource(ts TokenSource) Option {
 
 // WithHeader adds a default header sent on every request, e.g. a custom
 // credential your auth handler reads. Headers whose name starts with "x-"
-// reach the graph's config.configurable on the JS server.
+// reach the graph's config.configurable on the JS server. x-api-key is
+// reserved (as in the Python SDK): set it with WithAPIKey, so that the
+// environment fallback and WithoutAPIKey stay consistent.
 func WithHeader(name, value string) Option {
 	return func(s *settings) error {
 		if err := langgraph.CheckHeader(name, value); err != nil {
 			return err
+		}
+		if http.CanonicalHeaderKey(strings.TrimSpace(name)) == "X-Api-Key" {
+			return errors.New("langgraph: WithHeader: x-api-key is reserved; use WithAPIKey")
 		}
 		s.header.Set(name, value)
 		return nil

@@ -117,8 +117,11 @@ func (g *globals) newClient() (*client.Client, []string, error) {
 		if err := langgraph.CheckHeader(name, value); err != nil {
 			return nil, nil, usagef("--header %q: %s", name, strings.TrimPrefix(err.Error(), "langgraph: "))
 		}
+		if http.CanonicalHeaderKey(name) == "X-Api-Key" {
+			return nil, nil, usagef("--header x-api-key: use --api-key")
+		}
 		switch http.CanonicalHeaderKey(name) {
-		case "Authorization", "X-Api-Key", "Cookie", "Proxy-Authorization":
+		case "Authorization", "Cookie", "Proxy-Authorization":
 			secrets = append(secrets, value)
 		}
 		opts = append(opts, client.WithHeader(name, value))

@@ -157,6 +157,7 @@ func TestUsageErrorsNameTheFlag(t *testing.T) {
 		{[]string{"--header", "x-a", "info"}, []string{"--header", "Name: value"}},
 		{[]string{"--header", "bad name: v", "info"}, []string{"--header", "bad name"}},
 		{[]string{"--header", "Content-Type: text/plain", "info"}, []string{"--header", "Content-Type"}},
+		{[]string{"--header", "x-api-key: key-1", "info"}, []string{"--header x-api-key", "--api-key"}},
 		{[]string{"--timeout", "soon", "info"}, []string{"--timeout", "duration"}},
 		{[]string{"--timeout", "-1s", "info"}, []string{"--timeout", "positive"}},
 		{[]string{"--retries", "-1", "info"}, []string{"--retries", "negative"}},
