@@ -242,14 +242,7 @@ func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgra
 // X-Pagination-Next header when the server sends one and stops at a short or
 // empty page. It stops at the first error, which it yields.
 func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Assistant, error] {
-	if err := pager.Check(p.Limit, p.Offset); err != nil {
-		return pager.Fail[Assistant](err)
-	}
-	limit := p.Limit
-	if limit == 0 {
-		limit = 10
-	}
-	return pager.All(ctx, p.Offset, limit, func(ctx context.Context, offset int) (pager.Page[Assistant], error) {
+	return pager.Walk(ctx, p.Limit, p.Offset, 10, func(ctx context.Context, limit, offset int) (pager.Page[Assistant], error) {
 		q := p
 		q.Limit, q.Offset = limit, offset
 		return s.searchPage(ctx, q, opts)

@@ -277,14 +277,7 @@ func (s *Service) SearchItemsAll(ctx context.Context, prefix []string, p SearchP
 	if err := checkNamespace("namespace prefix", prefix, false); err != nil {
 		return pager.Fail[Item](err)
 	}
-	if err := pager.Check(p.Limit, p.Offset); err != nil {
-		return pager.Fail[Item](err)
-	}
-	limit := p.Limit
-	if limit == 0 {
-		limit = 10
-	}
-	return pager.All(ctx, p.Offset, limit, func(ctx context.Context, offset int) (pager.Page[Item], error) {
+	return pager.Walk(ctx, p.Limit, p.Offset, 10, func(ctx context.Context, limit, offset int) (pager.Page[Item], error) {
 		q := p
 		q.Limit, q.Offset = limit, offset
 		items, err := s.searchPage(ctx, prefix, q, opts)
@@ -349,11 +342,7 @@ func (s *Service) ListNamespacesAll(ctx context.Context, p NamespacesParams, opt
 	if err := p.check(); err != nil {
 		return pager.Fail[[]string](err)
 	}
-	limit := p.Limit
-	if limit == 0 {
-		limit = 100
-	}
-	return pager.All(ctx, p.Offset, limit, func(ctx context.Context, offset int) (pager.Page[[]string], error) {
+	return pager.Walk(ctx, p.Limit, p.Offset, 100, func(ctx context.Context, limit, offset int) (pager.Page[[]string], error) {
 		q := p
 		q.Limit, q.Offset = limit, offset
 		ns, err := s.namespacesPage(ctx, q, opts)

@@ -71,6 +71,21 @@ func All[T any](ctx context.Context, offset, limit int, fetch func(ctx context.C
 	}
 }
 
+// Walk is All for a search whose parameters carry limit and offset: it
+// refuses negative values, uses defaultLimit when limit is zero, and calls
+// fetch with the page size and the offset of each page.
+func Walk[T any](ctx context.Context, limit, offset, defaultLimit int, fetch func(ctx context.Context, limit, offset int) (Page[T], error)) iter.Seq2[T, error] {
+	if err := Check(limit, offset); err != nil {
+		return Fail[T](err)
+	}
+	if limit == 0 {
+		limit = defaultLimit
+	}
+	return All(ctx, offset, limit, func(ctx context.Context, offset int) (Page[T], error) {
+		return fetch(ctx, limit, offset)
+	})
+}
+
 // Check refuses a negative page size or offset, before any request is sent.
 func Check(limit, offset int) error {
 	if limit < 0 || offset < 0 {

@@ -3,6 +3,7 @@ package pager
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"testing"
@@ -268,5 +269,39 @@ func TestFail(t *testing.T) {
 	}
 	if len(got) != 1 || got[0] != boom {
 		t.Errorf("Fail yielded %v, want [boom]", got)
+	}
+}
+
+func TestWalk(t *testing.T) {
+	ctx := context.Background()
+	fetched := 0
+	for _, err := range Walk(ctx, -1, 0, 10, func(context.Context, int, int) (Page[int], error) {
+		fetched++
+		return Page[int]{}, nil
+	}) {
+		if err == nil {
+			t.Error("negative limit: want an error")
+		}
+	}
+	if fetched != 0 {
+		t.Errorf("negative limit: %d fetches, want none", fetched)
+	}
+
+	var calls []string
+	var got []int
+	for v, err := range Walk(ctx, 0, 5, 3, func(_ context.Context, limit, offset int) (Page[int], error) {
+		calls = append(calls, fmt.Sprintf("%d@%d", limit, offset))
+		if offset >= 8 {
+			return Page[int]{Items: []int{offset}}, nil
+		}
+		return Page[int]{Items: []int{offset, offset + 1, offset + 2}}, nil
+	}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
+	}
+	if fmt.Sprint(calls) != "[3@5 3@8]" || fmt.Sprint(got) != "[5 6 7 8]" {
+		t.Errorf("calls %v, items %v; want the default page size 3 from offset 5, stopping at the short page", calls, got)
 	}
 }
