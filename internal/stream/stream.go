@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -211,12 +210,8 @@ func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, er
 					skipThrough, resumed = st.cursor, true
 					continue
 				}
-				if ctx.Err() != nil {
-					yield(langgraph.StreamPart{}, st.ctxError(ctx.Err()))
-					return
-				}
-				if !transient(err) {
-					yield(langgraph.StreamPart{}, st.streamError("reconnecting failed", attempts, err))
+				if ferr := st.fatal(ctx, attempts, err); ferr != nil {
+					yield(langgraph.StreamPart{}, ferr)
 					return
 				}
 				cause = err
@@ -260,12 +255,8 @@ func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, er
 			if err == nil {
 				break
 			}
-			if ctx.Err() != nil {
-				yield(langgraph.StreamPart{}, st.ctxError(ctx.Err()))
-				return
-			}
-			if !transient(err) {
-				yield(langgraph.StreamPart{}, st.streamError("reconnecting failed", attempts, err))
+			if ferr := st.fatal(ctx, attempts, err); ferr != nil {
+				yield(langgraph.StreamPart{}, ferr)
 				return
 			}
 			cause = err
@@ -546,13 +537,7 @@ func (st *state) backoff(n int) time.Duration {
 	if hi <= 0 {
 		hi = max(DefaultMaxWait, lo)
 	}
-	d := lo
-	for i := 1; i < n && d < hi; i++ {
-		d *= 2
-	}
-	d = min(d, hi)
-	half := d / 2
-	return half + rand.N(d-half+1)
+	return transport.Backoff(lo, hi, n-1)
 }
 
 func (st *state) sleep(ctx context.Context, d time.Duration) error {
@@ -567,6 +552,18 @@ func (st *state) sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// fatal returns the error that ends the stream after a reconnect request
+// failed with err, or nil when another attempt may help.
+func (st *state) fatal(ctx context.Context, attempts int, err error) error {
+	if ctx.Err() != nil {
+		return st.ctxError(ctx.Err())
+	}
+	if !transient(err) {
+		return st.streamError("reconnecting failed", attempts, err)
+	}
+	return nil
 }
 
 // transient reports errors worth another reconnect attempt: the server could
