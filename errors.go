@@ -31,6 +31,17 @@ var (
 	ErrServer = errors.New("langgraph: server error")
 )
 
+// ErrInvalidArgument matches every error of a call that was refused before
+// anything was sent: an empty or unsafe id, a negative page size, a bad
+// option or header value, conflicting parameters. A service can map it to
+// its own 400. Such errors never quote a credential.
+var ErrInvalidArgument = errors.New("langgraph: invalid argument")
+
+// invalid returns an error that matches ErrInvalidArgument.
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidArgument, fmt.Sprintf(format, args...))
+}
+
 // APIError is a response with status 400 or more. It never holds credentials:
 // URL carries no user info and Header is the response's, not the request's.
 type APIError struct {

@@ -2,8 +2,6 @@ package langgraph
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,7 +30,7 @@ func WithBearerToken(token string) RequestOption {
 			return err
 		}
 		if token == "" {
-			return errors.New("langgraph: WithBearerToken: empty token")
+			return invalid("WithBearerToken: empty token")
 		}
 		o.SetHeader("Authorization", "Bearer "+token)
 		return nil
@@ -46,7 +44,7 @@ func WithAPIKey(key string) RequestOption {
 			return err
 		}
 		if key == "" {
-			return errors.New("langgraph: WithAPIKey: empty key")
+			return invalid("WithAPIKey: empty key")
 		}
 		o.SetHeader("X-Api-Key", key)
 		return nil
@@ -70,7 +68,7 @@ func WithHeader(name, value string) RequestOption {
 func WithQueryParam(name, value string) RequestOption {
 	return func(o *reqopt.Options) error {
 		if name == "" {
-			return errors.New("langgraph: WithQueryParam: empty name")
+			return invalid("WithQueryParam: empty name")
 		}
 		if o.Query == nil {
 			o.Query = make(url.Values)
@@ -85,7 +83,7 @@ func WithQueryParam(name, value string) RequestOption {
 func WithTimeout(d time.Duration) RequestOption {
 	return func(o *reqopt.Options) error {
 		if d <= 0 {
-			return fmt.Errorf("langgraph: WithTimeout: %v is not positive", d)
+			return invalid("WithTimeout: %v is not positive", d)
 		}
 		o.Timeout = d
 		return nil
@@ -118,17 +116,17 @@ func RequestOptionsFromContext(ctx context.Context) []RequestOption {
 // CheckHeader reports whether name and value can be sent as an HTTP header.
 func CheckHeader(name, value string) error {
 	if name == "" {
-		return errors.New("langgraph: empty header name")
+		return invalid("empty header name")
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
-			return fmt.Errorf("langgraph: invalid header name %q", name)
+			return invalid("invalid header name %q", name)
 		}
 	}
 	switch http.CanonicalHeaderKey(name) {
 	case "Content-Length", "Content-Type", "Host", "Transfer-Encoding", "Connection":
-		return fmt.Errorf("langgraph: header %q is set by the SDK", name)
+		return invalid("header %q is set by the SDK", name)
 	}
 	return checkHeaderValue("header "+name, value)
 }
@@ -138,7 +136,7 @@ func CheckHeader(name, value string) error {
 func checkHeaderValue(what, value string) error {
 	for i := 0; i < len(value); i++ {
 		if c := value[i]; (c < ' ' && c != '\t') || c == 0x7f {
-			return fmt.Errorf("langgraph: %s contains a control character", what)
+			return invalid("%s contains a control character", what)
 		}
 	}
 	return nil

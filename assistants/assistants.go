@@ -10,14 +10,13 @@ package assistants
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/internal/pager"
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
@@ -67,7 +66,7 @@ type CreateParams struct {
 // exist already; with AssistantID it is.
 func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.RequestOption) (*Assistant, error) {
 	if p.GraphID == "" {
-		return nil, errors.New("langgraph: graph_id must not be empty")
+		return nil, lgerr.Invalid("graph_id must not be empty")
 	}
 	var a Assistant
 	req := &transport.Request{Method: http.MethodPost, Path: "/assistants", Body: p, Idempotent: p.AssistantID != "", Options: opts}
@@ -284,7 +283,7 @@ func (s *Service) GetGraph(ctx context.Context, assistantID string, p GraphParam
 		return nil, err
 	}
 	if p.XRayDepth < 0 {
-		return nil, fmt.Errorf("langgraph: xray depth %d is negative", p.XRayDepth)
+		return nil, lgerr.Invalid("xray depth %d is negative", p.XRayDepth)
 	}
 	xray := strconv.FormatBool(p.XRay)
 	if p.XRayDepth > 0 {
@@ -385,7 +384,7 @@ func (s *Service) SetLatest(ctx context.Context, assistantID string, version int
 		return nil, err
 	}
 	if version < 1 {
-		return nil, fmt.Errorf("langgraph: assistant version %d: versions start at 1", version)
+		return nil, lgerr.Invalid("assistant version %d: versions start at 1", version)
 	}
 	body := struct {
 		Version int `json:"version"`

@@ -12,7 +12,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -22,6 +21,7 @@ import (
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/assistants"
 	"github.com/langgraph-go/langgraph/crons"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/internal/transport"
 	"github.com/langgraph-go/langgraph/runs"
 	"github.com/langgraph-go/langgraph/store"
@@ -73,7 +73,7 @@ func New(opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	if s.apiKey != "" && s.noAPIKey {
-		return nil, errors.New("langgraph: WithAPIKey and WithoutAPIKey conflict: pass one of them")
+		return nil, lgerr.Invalid("WithAPIKey and WithoutAPIKey conflict: pass one of them")
 	}
 	header := s.header.Clone()
 	key := s.apiKey
@@ -124,17 +124,17 @@ func (c *Client) BaseURL() string { return c.backend.BaseURL() }
 func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("langgraph: invalid base URL: %w", err)
+		return nil, lgerr.Wrap(err, "invalid base URL")
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("langgraph: base URL %q: scheme must be http or https", u.Redacted())
+		return nil, lgerr.Invalid("base URL %q: scheme must be http or https", u.Redacted())
 	case u.Host == "":
-		return nil, fmt.Errorf("langgraph: base URL %q has no host", u.Redacted())
+		return nil, lgerr.Invalid("base URL %q has no host", u.Redacted())
 	case u.User != nil:
-		return nil, errors.New("langgraph: the base URL must not contain user info; use WithAPIKey, WithBearerToken or WithHeader")
+		return nil, lgerr.Invalid("the base URL must not contain user info; use WithAPIKey, WithBearerToken or WithHeader")
 	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("langgraph: base URL %q must not have a query or fragment", u.Redacted())
+		return nil, lgerr.Invalid("base URL %q must not have a query or fragment", u.Redacted())
 	}
 	return u, nil
 }

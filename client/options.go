@@ -2,14 +2,13 @@ package client
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 )
 
 // Option configures a Client. Options are checked by New, which returns the
@@ -69,10 +68,10 @@ func WithAPIKey(key string) Option {
 	return func(s *settings) error {
 		key = cleanKey(key)
 		if key == "" {
-			return errors.New("langgraph: WithAPIKey: empty key (use WithoutAPIKey to send none)")
+			return lgerr.Invalid("WithAPIKey: empty key (use WithoutAPIKey to send none)")
 		}
 		if err := langgraph.CheckHeader("X-Api-Key", key); err != nil {
-			return errors.New("langgraph: WithAPIKey: the key contains a control character")
+			return lgerr.Invalid("WithAPIKey: the key contains a control character")
 		}
 		s.apiKey = key
 		return nil
@@ -93,13 +92,13 @@ func WithoutAPIKey() Option {
 func WithBearerToken(token string) Option {
 	return func(s *settings) error {
 		if token == "" {
-			return errors.New("langgraph: WithBearerToken: empty token")
+			return lgerr.Invalid("WithBearerToken: empty token")
 		}
 		if strings.ContainsAny(token, "\r\n\x00") {
-			return errors.New("langgraph: WithBearerToken: the token contains a control character")
+			return lgerr.Invalid("WithBearerToken: the token contains a control character")
 		}
 		if s.tokenSource != nil {
-			return errors.New("langgraph: WithBearerToken and WithTokenSource cannot be combined")
+			return lgerr.Invalid("WithBearerToken and WithTokenSource cannot be combined")
 		}
 		s.bearer = token
 		return nil
@@ -111,10 +110,10 @@ func WithBearerToken(token string) Option {
 func WithTokenSource(ts TokenSource) Option {
 	return func(s *settings) error {
 		if f, isFunc := ts.(TokenSourceFunc); ts == nil || (isFunc && f == nil) {
-			return errors.New("langgraph: WithTokenSource: nil source")
+			return lgerr.Invalid("WithTokenSource: nil source")
 		}
 		if s.bearer != "" {
-			return errors.New("langgraph: WithBearerToken and WithTokenSource cannot be combined")
+			return lgerr.Invalid("WithBearerToken and WithTokenSource cannot be combined")
 		}
 		s.tokenSource = ts
 		return nil
@@ -132,7 +131,7 @@ func WithHeader(name, value string) Option {
 			return err
 		}
 		if http.CanonicalHeaderKey(strings.TrimSpace(name)) == "X-Api-Key" {
-			return errors.New("langgraph: WithHeader: x-api-key is reserved; use WithAPIKey")
+			return lgerr.Invalid("WithHeader: x-api-key is reserved; use WithAPIKey")
 		}
 		s.header.Set(name, value)
 		return nil
@@ -159,7 +158,7 @@ func WithHeaders(h map[string]string) Option {
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {
-			return errors.New("langgraph: WithHTTPClient: nil client")
+			return lgerr.Invalid("WithHTTPClient: nil client")
 		}
 		s.httpClient = hc
 		return nil
@@ -172,7 +171,7 @@ func WithHTTPClient(hc *http.Client) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
 		if l == nil {
-			return errors.New("langgraph: WithLogger: nil logger")
+			return lgerr.Invalid("WithLogger: nil logger")
 		}
 		s.logger = l
 		return nil
@@ -185,7 +184,7 @@ func WithLogger(l *slog.Logger) Option {
 func WithMaxRetries(n int) Option {
 	return func(s *settings) error {
 		if n < 0 {
-			return fmt.Errorf("langgraph: WithMaxRetries: %d is negative", n)
+			return lgerr.Invalid("WithMaxRetries: %d is negative", n)
 		}
 		s.maxRetries = n
 		if n == 0 {
@@ -201,7 +200,7 @@ func WithMaxRetries(n int) Option {
 func WithRetryWait(minWait, maxWait time.Duration) Option {
 	return func(s *settings) error {
 		if minWait <= 0 || maxWait < minWait {
-			return fmt.Errorf("langgraph: WithRetryWait: need 0 < min <= max, got %v and %v", minWait, maxWait)
+			return lgerr.Invalid("WithRetryWait: need 0 < min <= max, got %v and %v", minWait, maxWait)
 		}
 		s.minWait, s.maxWait = minWait, maxWait
 		return nil
@@ -213,7 +212,7 @@ func WithRetryWait(minWait, maxWait time.Duration) Option {
 func WithMaxRetryAfter(d time.Duration) Option {
 	return func(s *settings) error {
 		if d <= 0 {
-			return fmt.Errorf("langgraph: WithMaxRetryAfter: %v is not positive", d)
+			return lgerr.Invalid("WithMaxRetryAfter: %v is not positive", d)
 		}
 		s.maxRetryAfter = d
 		return nil
@@ -227,7 +226,7 @@ func WithMaxRetryAfter(d time.Duration) Option {
 func WithMaxEventSize(n int) Option {
 	return func(s *settings) error {
 		if n <= 0 {
-			return fmt.Errorf("langgraph: WithMaxEventSize: %d is not positive", n)
+			return lgerr.Invalid("WithMaxEventSize: %d is not positive", n)
 		}
 		s.maxEventSize = n
 		return nil

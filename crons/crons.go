@@ -13,13 +13,12 @@ package crons
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"iter"
 	"net/http"
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/internal/pager"
 	"github.com/langgraph-go/langgraph/internal/transport"
 	"github.com/langgraph-go/langgraph/runs"
@@ -123,10 +122,10 @@ type createBody struct {
 
 func checkCreate(assistantID string, p *CreateParams) error {
 	if assistantID == "" {
-		return errors.New("langgraph: assistant_id must not be empty")
+		return lgerr.Invalid("assistant_id must not be empty")
 	}
 	if p.Schedule == "" {
-		return errors.New("langgraph: cron schedule must not be empty")
+		return lgerr.Invalid("cron schedule must not be empty")
 	}
 	return nil
 }
@@ -146,13 +145,13 @@ func (s *Service) Create(ctx context.Context, assistantID string, p CreateParams
 // /threads/{thread_id}/runs/crons). OnRunCompleted must be empty.
 func (s *Service) CreateForThread(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Cron, error) {
 	if threadID == "" {
-		return nil, errors.New("langgraph: thread_id must not be empty; use Create for a stateless cron job")
+		return nil, lgerr.Invalid("thread_id must not be empty; use Create for a stateless cron job")
 	}
 	if err := checkCreate(assistantID, &p); err != nil {
 		return nil, err
 	}
 	if p.OnRunCompleted != "" {
-		return nil, errors.New("langgraph: OnRunCompleted applies to stateless cron jobs only (Create), not to a thread's")
+		return nil, lgerr.Invalid("OnRunCompleted applies to stateless cron jobs only (Create), not to a thread's")
 	}
 	path, err := transport.Path("/threads/{thread_id}/runs/crons", threadID)
 	if err != nil {
@@ -247,13 +246,13 @@ func (p *UpdateParams) body() (*updateBody, error) {
 	}
 	switch {
 	case p.ClearEndTime && !p.EndTime.IsZero():
-		return nil, errors.New("langgraph: UpdateParams.EndTime and UpdateParams.ClearEndTime cannot both be set")
+		return nil, lgerr.Invalid("UpdateParams.EndTime and UpdateParams.ClearEndTime cannot both be set")
 	case p.ClearEndTime:
 		b.EndTime = json.RawMessage("null")
 	case !p.EndTime.IsZero():
 		raw, err := json.Marshal(p.EndTime)
 		if err != nil {
-			return nil, fmt.Errorf("langgraph: cron end time: %w", err)
+			return nil, lgerr.Wrap(err, "cron end time")
 		}
 		b.EndTime = raw
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 )
 
 // Configurable keys with a meaning for the run's thread and checkpoints.
@@ -98,7 +99,7 @@ func SanitizeConfig(c *langgraph.Config) (Sanitized, error) {
 	}
 	out := langgraph.Config{RecursionLimit: c.RecursionLimit}
 	if c.RecursionLimit < 0 {
-		return s, fmt.Errorf("remotegraph: negative recursion_limit %d", c.RecursionLimit)
+		return s, lgerr.Invalid("remotegraph: negative recursion_limit %d", c.RecursionLimit)
 	}
 	if len(c.Tags) > 0 {
 		out.Tags = slices.Clone(c.Tags)
@@ -149,7 +150,7 @@ func threadIDOf(v any) (string, error) {
 		}
 		return id.String(), nil
 	}
-	return "", fmt.Errorf("remotegraph: configurable.thread_id must be a string, got %T", v)
+	return "", lgerr.Invalid("remotegraph: configurable.thread_id must be a string, got %T", v)
 }
 
 // maxDepth bounds the recursion of jsonValue, so that a cyclic value (a map

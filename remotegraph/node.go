@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 )
 
 // NodeFunc is a node of a local graph: it takes the graph's state and returns
@@ -16,7 +17,7 @@ type NodeFunc func(ctx context.Context, state map[string]any) (map[string]any, e
 
 // errNilGraph is returned by the node of a nil *RemoteGraph (one whose New
 // failed), which would otherwise panic when the host calls it.
-var errNilGraph = errors.New("remotegraph: the node's *RemoteGraph is nil (check the error of remotegraph.New)")
+var errNilGraph = lgerr.Invalid("remotegraph: the node's *RemoteGraph is nil (check the error of remotegraph.New)")
 
 type nodeCtxKey struct{}
 
@@ -120,7 +121,7 @@ func (g *RemoteGraph) runNode(ctx context.Context, input any, out any) error {
 	}
 	if call.hasResume {
 		if tid == "" {
-			return fmt.Errorf("remotegraph %q: resume needs the interrupted remote thread: use InterruptError.ResumeContext or ContextWithThreadID", g.name)
+			return lgerr.Invalid("remotegraph %q: resume needs the interrupted remote thread: use InterruptError.ResumeContext or ContextWithThreadID", g.name)
 		}
 		input = langgraph.Command{Resume: call.resume}
 	}

@@ -39,12 +39,11 @@ package remotegraph
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/assistants"
 	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/runs"
 	"github.com/langgraph-go/langgraph/threads"
 )
@@ -99,7 +98,7 @@ func WithClientOptions(opts ...client.Option) Option {
 func WithClient(c *client.Client) Option {
 	return func(s *settings) error {
 		if c == nil {
-			return errors.New("remotegraph: WithClient: nil client")
+			return lgerr.Invalid("remotegraph: WithClient: nil client")
 		}
 		s.client = c
 		return nil
@@ -120,7 +119,7 @@ func WithDefaultConfig(cfg langgraph.Config) Option {
 func WithName(name string) Option {
 	return func(s *settings) error {
 		if name == "" {
-			return errors.New("remotegraph: WithName: empty name")
+			return lgerr.Invalid("remotegraph: WithName: empty name")
 		}
 		s.name = name
 		return nil
@@ -131,7 +130,7 @@ func WithName(name string) Option {
 // (the server resolves a graph name to the graph's default assistant).
 func New(assistantID string, opts ...Option) (*RemoteGraph, error) {
 	if assistantID == "" {
-		return nil, errors.New("remotegraph: empty assistant id")
+		return nil, lgerr.Invalid("remotegraph: empty assistant id")
 	}
 	var s settings
 	for _, o := range opts {
@@ -144,7 +143,7 @@ func New(assistantID string, opts ...Option) (*RemoteGraph, error) {
 	}
 	c := s.client
 	if c != nil && (s.url != "" || len(s.clientOpts) > 0) {
-		return nil, errors.New("remotegraph: WithClient cannot be combined with WithURL or WithClientOptions")
+		return nil, lgerr.Invalid("remotegraph: WithClient cannot be combined with WithURL or WithClientOptions")
 	}
 	if c == nil {
 		copts := s.clientOpts
@@ -248,7 +247,7 @@ func (g *RemoteGraph) prepare(input any, p *RunParams) (prepared, error) {
 		}
 	}
 	if cmd != nil && input != nil {
-		return prepared{}, errors.New("remotegraph: a run takes an input or a command, not both")
+		return prepared{}, lgerr.Invalid("remotegraph: a run takes an input or a command, not both")
 	}
 	cp := runs.CreateParams{
 		Input:             input,
@@ -307,7 +306,7 @@ func (g *RemoteGraph) threadAndCheckpoint(cfg *langgraph.Config, what string) (s
 		return "", nil, err
 	}
 	if tid == "" {
-		return "", nil, fmt.Errorf("remotegraph: %s needs a thread: set configurable.thread_id in the config (see ThreadConfig)", what)
+		return "", nil, lgerr.Invalid("remotegraph: %s needs a thread: set configurable.thread_id in the config (see ThreadConfig)", what)
 	}
 	return tid, checkpointOf(tid, merged.Configurable), nil
 }
@@ -405,7 +404,7 @@ func (g *RemoteGraph) GetStateHistory(ctx context.Context, cfg *langgraph.Config
 		return nil, err
 	}
 	if p.Limit < 0 {
-		return nil, fmt.Errorf("remotegraph: negative limit %d", p.Limit)
+		return nil, lgerr.Invalid("remotegraph: negative limit %d", p.Limit)
 	}
 	hp := threads.HistoryParams{Limit: p.Limit, Metadata: p.Filter, Checkpoint: cp}
 	if hp.Limit == 0 {
@@ -419,7 +418,7 @@ func (g *RemoteGraph) GetStateHistory(ctx context.Context, cfg *langgraph.Config
 		}
 		hp.Before = checkpointOf(btid, conf)
 		if hp.Before == nil {
-			return nil, errors.New("remotegraph: HistoryParams.Before names no checkpoint (configurable.checkpoint_id)")
+			return nil, lgerr.Invalid("remotegraph: HistoryParams.Before names no checkpoint (configurable.checkpoint_id)")
 		}
 	}
 	return g.client.Threads.GetHistory(ctx, tid, hp, opts...)

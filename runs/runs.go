@@ -24,6 +24,7 @@ import (
 	"strconv"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
@@ -50,10 +51,10 @@ type batchBody struct {
 
 func checkParams(assistantID string, p *CreateParams) error {
 	if assistantID == "" {
-		return errors.New("langgraph: assistant_id must not be empty")
+		return lgerr.Invalid("assistant_id must not be empty")
 	}
 	if p.Input != nil && p.Command != nil {
-		return errors.New("langgraph: a run takes Input or Command, not both")
+		return lgerr.Invalid("a run takes Input or Command, not both")
 	}
 	return nil
 }
@@ -70,7 +71,7 @@ func runsPath(threadID, suffix string) (string, error) {
 // not retried, since the run may have started.
 func (s *Service) Create(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Run, error) {
 	if threadID == "" {
-		return nil, errors.New("langgraph: thread_id must not be empty; use CreateStateless for a run without a thread")
+		return nil, lgerr.Invalid("thread_id must not be empty; use CreateStateless for a run without a thread")
 	}
 	return s.create(ctx, threadID, assistantID, p, opts)
 }
@@ -115,7 +116,7 @@ type BatchItem struct {
 // and returns them in order.
 func (s *Service) CreateBatch(ctx context.Context, items []BatchItem, opts ...langgraph.RequestOption) ([]Run, error) {
 	if len(items) == 0 {
-		return nil, errors.New("langgraph: CreateBatch needs at least one run")
+		return nil, lgerr.Invalid("CreateBatch needs at least one run")
 	}
 	payload := make([]batchBody, len(items))
 	for i := range items {
@@ -142,7 +143,7 @@ func (s *Service) CreateBatch(ctx context.Context, items []BatchItem, opts ...la
 // langgraph.WithTimeout, not with http.Client.Timeout.
 func (s *Service) Wait(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Result, error) {
 	if threadID == "" {
-		return nil, errors.New("langgraph: thread_id must not be empty; use WaitStateless for a run without a thread")
+		return nil, lgerr.Invalid("thread_id must not be empty; use WaitStateless for a run without a thread")
 	}
 	return s.wait(ctx, threadID, assistantID, p, opts)
 }
@@ -273,7 +274,7 @@ func (s *Service) List(ctx context.Context, threadID string, p ListParams, opts 
 		return nil, err
 	}
 	if p.Limit < 0 || p.Offset < 0 {
-		return nil, errors.New("langgraph: Limit and Offset must not be negative")
+		return nil, lgerr.Invalid("Limit and Offset must not be negative")
 	}
 	q := url.Values{}
 	if p.Limit > 0 {
@@ -351,10 +352,10 @@ type CancelManyParams struct {
 // server does not implement it (404).
 func (s *Service) CancelMany(ctx context.Context, p CancelManyParams, opts ...langgraph.RequestOption) error {
 	if len(p.RunIDs) == 0 && p.Status == "" {
-		return errors.New("langgraph: CancelMany needs RunIDs or a Status")
+		return lgerr.Invalid("CancelMany needs RunIDs or a Status")
 	}
 	if len(p.RunIDs) > 0 && p.ThreadID == "" {
-		return errors.New("langgraph: CancelMany needs the ThreadID of RunIDs")
+		return lgerr.Invalid("CancelMany needs the ThreadID of RunIDs")
 	}
 	var q url.Values
 	if p.Action != "" {

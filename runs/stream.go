@@ -2,12 +2,12 @@ package runs
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"net/http"
 	"net/url"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/internal/stream"
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
@@ -75,7 +75,7 @@ type StreamParams struct {
 // langgraph.WithTimeout option bounds the whole stream, reconnects included.
 func (s *Service) Stream(ctx context.Context, threadID, assistantID string, p StreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
 	if threadID == "" {
-		return stream.Fail(errors.New("langgraph: thread_id must not be empty; use StreamStateless for a run without a thread"))
+		return stream.Fail(lgerr.Invalid("thread_id must not be empty; use StreamStateless for a run without a thread"))
 	}
 	return s.stream(ctx, threadID, assistantID, p, opts)
 }
@@ -160,7 +160,7 @@ func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p Join
 	run := langgraph.RunMetadata{ThreadID: threadID, RunID: runID}
 	first, why := s.joinRequest(run, "", p.CancelOnDisconnect, p.StreamMode, opts)
 	if first == nil {
-		return stream.Fail(errors.New(why))
+		return stream.Fail(lgerr.Invalid("%s", why))
 	}
 	spec := stream.Spec{
 		Backend:     s.b,

@@ -21,7 +21,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -31,6 +30,7 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/internal/pager"
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
@@ -73,14 +73,14 @@ func (it *Item) Decode(v any) error {
 // the error; required refuses an empty namespace.
 func checkNamespace(what string, ns []string, required bool) error {
 	if required && len(ns) == 0 {
-		return fmt.Errorf("langgraph: store: %s must have at least one label", what)
+		return lgerr.Invalid("store: %s must have at least one label", what)
 	}
 	for i, label := range ns {
 		if label == "" {
-			return fmt.Errorf("langgraph: store: %s %q: label %d is empty", what, ns, i)
+			return lgerr.Invalid("store: %s %q: label %d is empty", what, ns, i)
 		}
 		if strings.Contains(label, ".") {
-			return fmt.Errorf("langgraph: store: %s %q: label %q contains '.', which namespace labels cannot contain", what, ns, label)
+			return lgerr.Invalid("store: %s %q: label %q contains '.', which namespace labels cannot contain", what, ns, label)
 		}
 	}
 	return nil
@@ -88,7 +88,7 @@ func checkNamespace(what string, ns []string, required bool) error {
 
 func checkKey(key string) error {
 	if key == "" {
-		return errors.New("langgraph: store: key must not be empty")
+		return lgerr.Invalid("store: key must not be empty")
 	}
 	return nil
 }
@@ -128,25 +128,25 @@ func (s *Service) PutItem(ctx context.Context, namespace []string, key string, v
 	}
 	raw, err := json.Marshal(value)
 	if err != nil {
-		return fmt.Errorf("langgraph: store: encoding the value of %q: %w", key, err)
+		return lgerr.Wrap(err, "store: encoding the value of %q", key)
 	}
 	if raw = bytes.TrimSpace(raw); len(raw) == 0 || raw[0] != '{' {
-		return fmt.Errorf("langgraph: store: the value of %q must encode as a JSON object, not %.40s", key, raw)
+		return lgerr.Invalid("store: the value of %q must encode as a JSON object, not %.40s", key, raw)
 	}
 	body := putBody{Namespace: namespace, Key: key, Value: raw}
 	switch {
 	case p.NoIndex && p.Index != nil:
-		return errors.New("langgraph: store: PutParams.NoIndex and PutParams.Index cannot both be set")
+		return lgerr.Invalid("store: PutParams.NoIndex and PutParams.Index cannot both be set")
 	case p.NoIndex:
 		body.Index = false
 	case p.Index != nil:
 		body.Index = p.Index
 	}
 	if p.TTL < 0 {
-		return fmt.Errorf("langgraph: store: ttl %v is negative", p.TTL)
+		return lgerr.Invalid("store: ttl %v is negative", p.TTL)
 	}
 	if p.TTL%time.Minute != 0 {
-		return fmt.Errorf("langgraph: store: ttl %v is not a whole number of minutes", p.TTL)
+		return lgerr.Invalid("store: ttl %v is not a whole number of minutes", p.TTL)
 	}
 	body.TTL = int64(p.TTL / time.Minute)
 	_, err = s.b.Do(ctx, &transport.Request{Method: http.MethodPut, Path: "/store/items", Body: body, Idempotent: true, Options: opts}, nil)
@@ -309,7 +309,7 @@ func (p *NamespacesParams) check() error {
 		return err
 	}
 	if p.MaxDepth < 0 {
-		return fmt.Errorf("langgraph: store: max depth %d is negative", p.MaxDepth)
+		return lgerr.Invalid("store: max depth %d is negative", p.MaxDepth)
 	}
 	return pager.Check(p.Limit, p.Offset)
 }

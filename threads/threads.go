@@ -9,14 +9,13 @@ package threads
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/internal/pager"
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
@@ -277,7 +276,7 @@ type PruneResult struct {
 // (langgraph.ErrNotFound).
 func (s *Service) Prune(ctx context.Context, threadIDs []string, strategy PruneStrategy, opts ...langgraph.RequestOption) (*PruneResult, error) {
 	if len(threadIDs) == 0 {
-		return nil, errors.New("langgraph: Prune needs at least one thread id")
+		return nil, lgerr.Invalid("Prune needs at least one thread id")
 	}
 	if strategy == "" {
 		strategy = PruneDelete
@@ -403,7 +402,7 @@ func (s *Service) GetHistory(ctx context.Context, threadID string, p HistoryPara
 		return nil, err
 	}
 	if p.Limit < 0 {
-		return nil, fmt.Errorf("langgraph: history limit %d is negative", p.Limit)
+		return nil, lgerr.Invalid("history limit %d is negative", p.Limit)
 	}
 	body := struct {
 		HistoryParams

@@ -3,12 +3,12 @@ package pager
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"strconv"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
@@ -89,7 +89,7 @@ func Walk[T any](ctx context.Context, limit, offset, defaultLimit int, fetch fun
 // Check refuses a negative page size or offset, before any request is sent.
 func Check(limit, offset int) error {
 	if limit < 0 || offset < 0 {
-		return fmt.Errorf("langgraph: limit %d and offset %d must not be negative", limit, offset)
+		return lgerr.Invalid("limit %d and offset %d must not be negative", limit, offset)
 	}
 	return nil
 }

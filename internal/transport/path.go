@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 )
 
 // Path fills the {name} placeholders of tmpl, in order, with ids escaped as
@@ -28,7 +29,7 @@ func Path(tmpl string, ids ...string) (string, error) {
 		}
 		name := rest[open+1 : open+end]
 		if ids[i] == "" {
-			return "", fmt.Errorf("langgraph: %s must not be empty", name)
+			return "", lgerr.Invalid("%s must not be empty", name)
 		}
 		b.WriteString(rest[:open])
 		b.WriteString(EscapeSegment(ids[i]))

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/internal/reqopt"
 )
 
@@ -164,7 +165,7 @@ type Request struct {
 // body. A per-call timeout stays in force until the body is closed.
 func (b *Backend) Open(ctx context.Context, r *Request) (*http.Response, error) {
 	if b == nil {
-		return nil, errors.New("langgraph: the client was not built by client.New")
+		return nil, lgerr.Invalid("the client was not built by client.New")
 	}
 	opts, err := CallOptions(ctx, r.Options)
 	if err != nil {
@@ -189,7 +190,7 @@ func (b *Backend) Open(ctx context.Context, r *Request) (*http.Response, error) 
 func CallOptions(ctx context.Context, opts []langgraph.RequestOption) (reqopt.Options, error) {
 	var o reqopt.Options
 	if ctx == nil {
-		return o, errors.New("langgraph: nil context (use context.Background())")
+		return o, lgerr.Invalid("nil context (use context.Background())")
 	}
 	for _, list := range [][]langgraph.RequestOption{langgraph.RequestOptionsFromContext(ctx), opts} {
 		for _, f := range list {
@@ -223,7 +224,7 @@ func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Options) (*
 	if r.Body != nil {
 		var err error
 		if body, err = json.Marshal(r.Body); err != nil {
-			return nil, fmt.Errorf("langgraph: encoding the body of %s %s: %w", r.Method, r.Path, err)
+			return nil, lgerr.Wrap(err, "encoding the body of %s %s", r.Method, r.Path)
 		}
 	}
 
@@ -271,10 +272,10 @@ func (b *Backend) bearer(ctx context.Context, rejected string) (string, error) {
 		return "", fmt.Errorf("langgraph: token source: %w", err)
 	}
 	if t == "" {
-		return "", errors.New("langgraph: token source returned an empty token")
+		return "", lgerr.Invalid("token source returned an empty token")
 	}
 	if strings.ContainsAny(t, "\r\n\x00") {
-		return "", errors.New("langgraph: token source returned a token with a control character")
+		return "", lgerr.Invalid("token source returned a token with a control character")
 	}
 	return t, nil
 }
