@@ -100,24 +100,124 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// ConnectionError reports that the server could not be reached or that the
-// connection failed before a response arrived, after any retries.
+// ConnectionError reports an exchange with the server that broke: the
+// server could not be reached, the connection failed before a response
+// arrived, or the response was cut before its end (after any retries).
+//
+// Sent says whether the request may have taken effect. When it is false the
+// request never left the client (the connection could not be opened) and
+// nothing happened on the server. When it is true the server may have done
+// the work (created the run, deleted the thread) even though its answer was
+// lost: read the resource back before doing it again.
 type ConnectionError struct {
 	// Method and URL identify the request.
 	Method string
 	// URL is the request URL.
 	URL string
+	// Sent reports that the request may have reached the server.
+	Sent bool
+	// StatusCode is the status of a response whose body was cut; 0 when no
+	// response arrived.
+	StatusCode int
+	// Run identifies the run that the request created, when the server named
+	// it (Content-Location) before the answer was cut: the run exists.
+	Run RunMetadata
 	// Err is the underlying transport error.
 	Err error
 }
 
-// Error names the URL and the cause.
+// Error names the request, says whether it may have taken effect, and gives
+// the cause.
 func (e *ConnectionError) Error() string {
-	return fmt.Sprintf("langgraph: cannot reach %s %s (is the server running?): %v", e.Method, e.URL, e.Err)
+	var b strings.Builder
+	switch {
+	case !e.Sent:
+		fmt.Fprintf(&b, "langgraph: cannot reach %s %s (is the server running?)", e.Method, e.URL)
+	case e.StatusCode != 0:
+		fmt.Fprintf(&b, "langgraph: %s %s: the response (status %d) was cut before its end; the request may have taken effect", e.Method, e.URL, e.StatusCode)
+	default:
+		fmt.Fprintf(&b, "langgraph: %s %s: the connection failed after the request was sent; it may have taken effect", e.Method, e.URL)
+	}
+	if e.Run.RunID != "" {
+		fmt.Fprintf(&b, " (run %s exists)", e.Run.RunID)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
 }
 
 // Unwrap returns the transport error.
 func (e *ConnectionError) Unwrap() error { return e.Err }
+
+// ResponseError reports a successful status whose answer cannot be what the
+// endpoint promises: an empty body where an object is due, an object without
+// its id, JSON that does not decode, or, for a stream, a content type other
+// than text/event-stream or a stream that ended before its first event.
+type ResponseError struct {
+	// Method and URL identify the request.
+	Method string
+	// URL is the request URL.
+	URL string
+	// StatusCode is the response's status.
+	StatusCode int
+	// ContentType is the response's Content-Type.
+	ContentType string
+	// Reason says what is wrong with the answer.
+	Reason string
+	// Body is the start of the response body (at most 512 bytes).
+	Body []byte
+	// Err is the decoding error, if any.
+	Err error
+}
+
+// Error names the request and what is wrong with its answer.
+func (e *ResponseError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "langgraph: %s %s: unexpected answer (status %d", e.Method, e.URL, e.StatusCode)
+	if e.ContentType != "" {
+		fmt.Fprintf(&b, ", %s", e.ContentType)
+	}
+	b.WriteString("): ")
+	b.WriteString(e.Reason)
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the decoding error.
+func (e *ResponseError) Unwrap() error { return e.Err }
+
+// RedirectError reports a redirect to another origin than the base URL's,
+// which the client does not follow: the request's credentials and body stay
+// with the deployment. Redirects within the base URL's origin are followed.
+type RedirectError struct {
+	// Method and URL identify the request.
+	Method string
+	// URL is the request URL.
+	URL string
+	// StatusCode is the redirect's status (301, 302, 303, 307 or 308).
+	StatusCode int
+	// Location is the redirect's target, without user info or query.
+	Location string
+}
+
+// Error names the request, the status and the target.
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("langgraph: %s %s: redirect (%d) to another origin, not followed: %s", e.Method, e.URL, e.StatusCode, e.Location)
+}
+
+// ErrResponseTooLarge matches (with errors.Is) the error of a response body
+// larger than the client's limit (see the client's response size option).
+var ErrResponseTooLarge = errors.New("langgraph: response too large")
+
+// ErrNoCredentials matches (with errors.Is) the error of a call that carries
+// no credentials of its own on a client that requires per-call credentials;
+// nothing was sent.
+var ErrNoCredentials = errors.New("langgraph: no credentials for this call")
 
 // RunError is a run that failed on the server: a node raised an error. It
 // comes from the __error__ body of a wait or join, or from an error event in a

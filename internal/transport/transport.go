@@ -316,11 +316,12 @@ func (b *Backend) transportError(ctx context.Context, method, u string, err erro
 		// Keep errors.Is(err, context.Canceled / DeadlineExceeded) working.
 		return fmt.Errorf("langgraph: %s %s: %w", method, u, ctxErr)
 	}
+	sent := !neverSent(err)
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return &langgraph.ConnectionError{Method: method, URL: u, Err: err}
+	return &langgraph.ConnectionError{Method: method, URL: u, Sent: sent, Err: err}
 }
 
 // Do sends the request and decodes a JSON response into out (when out is not
