@@ -44,7 +44,8 @@ type Checkpoint struct {
 	CheckpointNS string `json:"checkpoint_ns"`
 	// CheckpointID is the checkpoint's id.
 	CheckpointID string `json:"checkpoint_id,omitzero"`
-	// CheckpointMap maps namespaces to checkpoint ids for nested graphs.
+	// CheckpointMap maps namespaces to checkpoint ids for nested graphs; nil
+	// when the server sends null (it does for root checkpoints).
 	CheckpointMap map[string]any `json:"checkpoint_map,omitzero"`
 }
 

@@ -32,7 +32,8 @@ type Assistant struct {
 	Version int `json:"version"`
 	// Name is the assistant's name.
 	Name string `json:"name"`
-	// Description is the assistant's description; empty when it has none.
+	// Description is the assistant's description; empty when it has none
+	// (the server sends null).
 	Description string `json:"description,omitzero"`
 }
 
@@ -54,7 +55,8 @@ type AssistantVersion struct {
 	Version int `json:"version"`
 	// Name is this version's name.
 	Name string `json:"name"`
-	// Description is this version's description; empty when it has none.
+	// Description is this version's description; empty when it has none
+	// (the server sends null).
 	Description string `json:"description,omitzero"`
 }
 
@@ -112,8 +114,9 @@ type GraphEdge struct {
 	Target NodeID `json:"target"`
 	// Data is the edge's label, if any, as JSON.
 	Data json.RawMessage `json:"data,omitzero"`
-	// Conditional reports an edge taken only when a condition holds.
-	Conditional bool `json:"conditional,omitzero"`
+	// Conditional reports an edge taken only when a condition holds. It is
+	// encoded when false too, as the server sends it.
+	Conditional bool `json:"conditional"`
 }
 
 // GraphSchema holds the JSON schemas of a graph (GetSchemas) or of a

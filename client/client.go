@@ -164,6 +164,9 @@ func cleanKey(v string) string {
 type Info struct {
 	// Version is the server's version.
 	Version string `json:"version"`
+	// LangGraphJSVersion is the version of the LangGraph.js library the JS
+	// server runs; empty for the Python server.
+	LangGraphJSVersion string `json:"langgraph_js_version,omitzero"`
 	// Context is "js" for the JS server; empty for the Python one.
 	Context string `json:"context,omitzero"`
 	// Flags lists the server's feature flags.

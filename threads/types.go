@@ -1,6 +1,7 @@
 package threads
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
@@ -52,7 +53,8 @@ type State struct {
 	Checkpoint *langgraph.Checkpoint `json:"checkpoint"`
 	// Metadata is the checkpoint's metadata (source, step, writes, ...).
 	Metadata map[string]any `json:"metadata"`
-	// CreatedAt is the checkpoint's time; zero for a thread that never ran.
+	// CreatedAt is the checkpoint's time; zero for a thread that never ran
+	// (the server sends null).
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	// ParentCheckpoint is the previous checkpoint, if any.
 	ParentCheckpoint *langgraph.Checkpoint `json:"parent_checkpoint"`
@@ -62,28 +64,52 @@ type State struct {
 	Interrupts []langgraph.Interrupt `json:"interrupts,omitzero"`
 }
 
-// Task is a task of a thread's next step.
+// Task is a task of a thread's next step. The fields that the server sends as
+// null (Error, Checkpoint, State, Result) are nil then, and encode as null.
 type Task struct {
 	// ID is the task's id.
 	ID string `json:"id"`
 	// Name is the node's name.
 	Name string `json:"name"`
-	// Error is the task's error, if it failed.
-	Error json.RawMessage `json:"error,omitzero"`
+	// Error is the task's error, if it failed, as JSON (the JS server sends
+	// a string holding JSON, e.g. "{\"message\":\"Boo!\",\"name\":\"CustomError\"}").
+	Error json.RawMessage `json:"error"`
 	// Interrupts are the interrupts the task raised.
 	Interrupts []langgraph.Interrupt `json:"interrupts,omitzero"`
+	// Path is the task's path in the graph's step, e.g. ["__pregel_pull",
+	// "ask"] for a node triggered by its edges; tasks started with Send have
+	// numbers and nested lists in it. Numbers decode as float64.
+	Path []any `json:"path,omitzero"`
 	// Checkpoint is the subgraph's checkpoint, for a task that runs a subgraph.
-	Checkpoint *langgraph.Checkpoint `json:"checkpoint,omitzero"`
+	Checkpoint *langgraph.Checkpoint `json:"checkpoint"`
 	// State is the subgraph's state (with GetState's Subgraphs) or its config.
-	State json.RawMessage `json:"state,omitzero"`
+	State json.RawMessage `json:"state"`
 	// Result is the task's output, once it finished.
-	Result json.RawMessage `json:"result,omitzero"`
+	Result json.RawMessage `json:"result"`
+}
+
+// UnmarshalJSON decodes a task; JSON null leaves Error, State and Result nil.
+func (t *Task) UnmarshalJSON(b []byte) error {
+	type plain Task
+	if err := json.Unmarshal(b, (*plain)(t)); err != nil {
+		return err
+	}
+	t.Error, t.State, t.Result = nilIfNull(t.Error), nilIfNull(t.State), nilIfNull(t.Result)
+	return nil
+}
+
+// nilIfNull returns nil for the JSON value null, which json.RawMessage keeps.
+func nilIfNull(m json.RawMessage) json.RawMessage {
+	if string(bytes.TrimSpace(m)) == "null" {
+		return nil
+	}
+	return m
 }
 
 // Subgraph decodes the task's subgraph state, present when the state was read
 // with Subgraphs set; ok is false otherwise.
 func (t Task) Subgraph() (s *State, ok bool) {
-	if len(t.State) == 0 || string(t.State) == "null" {
+	if len(t.State) == 0 {
 		return nil, false
 	}
 	var probe struct {

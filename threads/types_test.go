@@ -71,6 +71,44 @@ func TestStateInterruptsFromTasks(t *testing.T) {
 	}
 }
 
+func TestTaskPathAndNulls(t *testing.T) {
+	st := decodeState(t, jsInterruptedState)
+	task := st.Tasks[0]
+	if !slices.Equal(task.Path, []any{"__pregel_pull", "ask"}) {
+		t.Errorf("Path = %#v, want the server's [__pregel_pull ask]", task.Path)
+	}
+	// The server sends null: nil, not the 4 bytes "null".
+	if task.Error != nil || task.State != nil || task.Result != nil || task.Checkpoint != nil {
+		t.Errorf("null fields: error %q, state %q, result %q, checkpoint %v", task.Error, task.State, task.Result, task.Checkpoint)
+	}
+	// They encode as null again, as the server sends them.
+	b, err := json.Marshal(task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"id":"task-1","name":"ask","error":null,"interrupts":[{"id":"i1","value":{"question":"approve?"}}],` +
+		`"path":["__pregel_pull","ask"],"checkpoint":null,"state":null,"result":null}`
+	if string(b) != want {
+		t.Errorf("encoded task = %s\nwant %s", b, want)
+	}
+
+	// A failed task keeps its error; a finished one its result.
+	st = decodeState(t, `{"values":{},"next":["fail"],"checkpoint":null,"tasks":[
+	  {"id":"t1","name":"fail","error":"{\"message\":\"Boo!\",\"name\":\"CustomError\"}","interrupts":[],
+	   "path":["__pregel_push",0,false],"checkpoint":null,"state":null,"result":null},
+	  {"id":"t2","name":"child","error":null,"interrupts":[],"path":["__pregel_pull","child"],
+	   "checkpoint":{"thread_id":"th","checkpoint_ns":"child:t2"},"state":null,"result":{"trail":"x"}}]}`)
+	if got := string(st.Tasks[0].Error); got != `"{\"message\":\"Boo!\",\"name\":\"CustomError\"}"` {
+		t.Errorf("Error = %s", got)
+	}
+	if !slices.Equal(st.Tasks[0].Path, []any{"__pregel_push", float64(0), false}) {
+		t.Errorf("Path of a pushed task = %#v", st.Tasks[0].Path)
+	}
+	if string(st.Tasks[1].Result) != `{"trail":"x"}` || st.Tasks[1].Error != nil || st.Tasks[1].Checkpoint.CheckpointNS != "child:t2" {
+		t.Errorf("finished task = %+v", st.Tasks[1])
+	}
+}
+
 func TestStateTopLevelInterrupts(t *testing.T) {
 	// The Python server lists them at the top level too: not doubled.
 	st := decodeState(t, `{"values":{},"next":["ask"],"checkpoint":null,
