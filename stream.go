@@ -138,7 +138,8 @@ func DecodeRunError(raw []byte) *RunError {
 
 // Values decodes a "values" event: the whole state after a step, as JSON
 // without the __interrupt__ key, and the interrupts the run stopped at (the
-// server sends them as the state's __interrupt__ key).
+// server sends them as the state's __interrupt__ key). A breakpoint stop
+// carries no interrupts: Interrupted tells it from a step that did not stop.
 func (p StreamPart) Values() (values json.RawMessage, interrupts []Interrupt, err error) {
 	if err := p.want("values"); err != nil {
 		return nil, nil, err
@@ -148,7 +149,8 @@ func (p StreamPart) Values() (values json.RawMessage, interrupts []Interrupt, er
 
 // Updates decodes an "updates" event: the update each node returned, by
 // node name, and the interrupts raised in the step (the server sends them as
-// a pseudo-node "__interrupt__", which is removed from the map).
+// a pseudo-node "__interrupt__", which is removed from the map; see
+// Interrupted for breakpoints, which carry none).
 func (p StreamPart) Updates() (nodes map[string]json.RawMessage, interrupts []Interrupt, err error) {
 	if err := p.want("updates"); err != nil {
 		return nil, nil, err
@@ -165,8 +167,29 @@ func (p StreamPart) Updates() (nodes map[string]json.RawMessage, interrupts []In
 	return nodes, interrupts, nil
 }
 
+// Interrupted reports whether this is a "values" or "updates" event of a run
+// that stopped, waiting to be resumed: at an interrupt, or at a breakpoint
+// (InterruptBefore or InterruptAfter), whose event carries an empty
+// __interrupt__ list and so no Interrupts. It is false for every other event,
+// and for data that is not a JSON object.
+func (p StreamPart) Interrupted() bool {
+	if p.Mode != "values" && p.Mode != "updates" {
+		return false
+	}
+	data := bytes.TrimSpace(p.Data)
+	if len(data) == 0 || data[0] != '{' || !bytes.Contains(data, []byte(`"__interrupt__"`)) {
+		return false
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return false
+	}
+	_, ok := top["__interrupt__"]
+	return ok
+}
+
 // Interrupts returns the interrupts carried by a "values" or "updates"
-// event, or nil.
+// event, or nil. A breakpoint carries none: see Interrupted.
 func (p StreamPart) Interrupts() ([]Interrupt, error) {
 	switch p.Mode {
 	case "values":

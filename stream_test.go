@@ -63,6 +63,38 @@ func TestStreamPartValuesAndUpdates(t *testing.T) {
 	}
 }
 
+// TestStreamPartInterrupted: a breakpoint stop (an empty __interrupt__ list,
+// as the server sends for InterruptBefore/After) is told apart from a step
+// that did not stop, as Result.Interrupted does on Wait.
+func TestStreamPartInterrupted(t *testing.T) {
+	for _, tc := range []struct {
+		p    langgraph.StreamPart
+		want bool
+	}{
+		{part("values", `{"__interrupt__":[]}`), true},
+		{part("updates", `{"__interrupt__":[]}`), true},
+		{part("updates|child:1", ` {"__interrupt__":[]}`), true},
+		{part("values", `{"a":1,"__interrupt__":[{"id":"i1","value":"ok?"}]}`), true},
+		{part("values", `{"a":1}`), false},
+		{part("values", `{"a":"__interrupt__"}`), false},
+		{part("values", `{"a":{"__interrupt__":[]}}`), false},
+		{part("updates", `{"agent":{}}`), false},
+		{part("values", `["__interrupt__"]`), false},
+		{part("values", `{"__interrupt__":`), false},
+		{part("values", ""), false},
+		{part("custom", `{"__interrupt__":[]}`), false},
+		{part("metadata", `{"run_id":"r"}`), false},
+	} {
+		if got := tc.p.Interrupted(); got != tc.want {
+			t.Errorf("Interrupted(%s %s) = %v, want %v", tc.p.Event, tc.p.Data, got, tc.want)
+		}
+	}
+	// Values and Updates give no interrupts for a breakpoint.
+	if v, ints, err := part("values", `{"__interrupt__":[]}`).Values(); err != nil || string(v) != "{}" || len(ints) != 0 {
+		t.Errorf("Values of a breakpoint = %s %+v %v", v, ints, err)
+	}
+}
+
 func TestStreamPartMessages(t *testing.T) {
 	chunk := `[{"content":"Y","id":"run-1","type":"ai","tool_calls":[],"additional_kwargs":{}},` +
 		`{"langgraph_node":"agent","langgraph_step":1,"langgraph_triggers":["branch:to:agent"],"run_id":"r1","tags":[]}]`

@@ -499,6 +499,47 @@ func TestStreamJoinBackgroundRun(t *testing.T) {
 	}
 }
 
+// TestStreamBreakpoint: a breakpoint stop (InterruptBefore) arrives as
+// {"__interrupt__":[]}; StreamPart.Interrupted tells it from a step that did
+// not stop, as Result.Interrupted does for Wait.
+func TestStreamBreakpoint(t *testing.T) {
+	ctx, c := streamSetup(t, "")
+	tid := newThreadID(t, ctx, c)
+	p := runs.StreamParams{}
+	p.Input, p.InterruptBefore = agentIn, langgraph.Nodes{"agent"}
+	p.StreamMode = []runs.StreamMode{runs.StreamValues, runs.StreamUpdates}
+	parts := streamAll(t, c.Runs.Stream(ctx, tid, "agent", p))
+	var stops []string
+	for _, part := range parts {
+		if part.Interrupted() {
+			stops = append(stops, part.Event)
+		}
+		if in, err := part.Interrupts(); part.Mode != "metadata" && (err != nil || len(in) != 0) {
+			t.Errorf("%s part: interrupts %+v, %v; want none", part.Event, in, err)
+		}
+	}
+	if want := []string{"updates", "values"}; !slices.Equal(stops, want) || len(parts) != 4 {
+		t.Fatalf("interrupted parts %q of %d, want %q of 4", stops, len(parts), want)
+	}
+
+	// Continuing runs to the end: no part stops.
+	p = runs.StreamParams{}
+	p.StreamMode = []runs.StreamMode{runs.StreamValues, runs.StreamUpdates}
+	for _, part := range streamAll(t, c.Runs.Stream(ctx, tid, "agent", p)) {
+		if part.Interrupted() {
+			t.Errorf("%s part of the continued run is interrupted: %s", part.Event, part.Data)
+		}
+	}
+
+	// An interrupt() carries its value.
+	p.Input = map[string]any{}
+	parts = streamAll(t, c.Runs.Stream(ctx, newThreadID(t, ctx, c), "interrupt", p))
+	last := parts[len(parts)-1]
+	if in, err := last.Interrupts(); !last.Interrupted() || err != nil || len(in) != 1 {
+		t.Errorf("interrupt: last part %s %s", last.Event, last.Data)
+	}
+}
+
 // TestStreamResumableReplay: joining a resumable run with Last-Event-ID -1
 // replays exactly the original stream, ids included.
 func TestStreamResumableReplay(t *testing.T) {
