@@ -400,6 +400,14 @@ var ErrEventTooLarge = errors.New("langgraph: stream event too large")
 // stream sends its request once, so that a run is never started twice.
 var ErrStreamUsed = errors.New("langgraph: a stream can be ranged over only once")
 
+// ErrStreamClosed matches (with errors.Is) the cause of a reconnect after the
+// server closed a stream cleanly without an "end" event. The JS server ends
+// every stream that way, so a resumable stream cannot tell its normal end from
+// a connection closed early by a proxy: it joins the run once more to check
+// that no event was missed, and reconnects with backoff while the run is
+// still going.
+var ErrStreamClosed = errors.New("langgraph: the server closed the stream")
+
 // ErrStreamIdle matches (with errors.Is) the cause of a connection that the
 // stream closed because nothing arrived on it for
 // ReconnectPolicy.IdleTimeout.
@@ -464,7 +472,11 @@ type ReconnectPolicy struct {
 	// half of min(MinWait·2^(attempt-1), MaxWait).
 	MinWait, MaxWait time.Duration
 	// OnReconnect, when set, is called before each attempt (before the
-	// wait), in the goroutine that ranges over the stream.
+	// wait), in the goroutine that ranges over the stream: for every request
+	// that resumes the stream, including the join sent at once (Wait 0) after
+	// a clean close, to check for missed events. On the JS server, which
+	// ends every stream by closing it, a resumable stream therefore calls it
+	// once more at its normal end, with a Cause matching ErrStreamClosed.
 	OnReconnect func(Reconnect)
 	// IdleTimeout, when positive, is how long the stream waits for data
 	// before it takes its connection for broken: if nothing at all arrives

@@ -47,7 +47,13 @@ type StreamParams struct {
 // event comes first; OnRunCreated is called with the run's ids as soon as
 // the response headers (Content-Location) or that event name them. A failed
 // node ends the stream with an "error" event, yielded together with its
-// *langgraph.RunError.
+// *langgraph.RunError. Since the server always sends the metadata event, a
+// stream that ends without any event is not a success: it ends with a
+// *langgraph.StreamError (naming the run when the server did) that wraps a
+// *langgraph.ResponseError; so does an answer that is not an event stream
+// (then the *langgraph.ResponseError alone). A run that stopped at an
+// interrupt or a breakpoint ends the stream normally: see
+// langgraph.StreamPart.Interrupted.
 //
 // Resuming: if the connection breaks, or closes before the run has ended,
 // the stream continues after the last event received, so that every event is
@@ -59,7 +65,8 @@ type StreamParams struct {
 // server ends every stream by closing it, without an "end" event, the stream
 // of a resumable run checks at its end that nothing was missed: it joins the
 // run once more after the last event and, if that brings nothing new, reads
-// the run's status (two small requests). A run that was
+// the run's status (two small requests; Reconnect.OnReconnect sees that join,
+// with a Cause matching langgraph.ErrStreamClosed). A run that was
 // not created with StreamResumable cannot be resumed on the JS server, which
 // sends no Location (a rejoin would miss the events in flight): its stream
 // then ends with a *langgraph.StreamError, and the run goes on; Join returns
@@ -107,6 +114,7 @@ func (s *Service) stream(ctx context.Context, threadID, assistantID string, p St
 		OnRunCreated: p.OnRunCreated,
 		Policy:       p.Reconnect,
 		Active:       s.active(opts),
+		FirstEvent:   true,
 	}
 	if !p.AllEvents {
 		spec.Keep = stream.Keep(modes)

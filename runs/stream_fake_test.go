@@ -581,8 +581,11 @@ func TestStreamNotAnEventStream(t *testing.T) {
 	})
 	c := fakeClient(t, f.URL)
 	_, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", runs.StreamParams{}))
-	if err == nil || !strings.Contains(err.Error(), "event stream") || !strings.Contains(err.Error(), "oops") {
-		t.Errorf("err = %v", err)
+	var re *langgraph.ResponseError
+	if !errors.As(err, &re) || re.Method != http.MethodPost || !strings.HasSuffix(re.URL, "/threads/t1/runs/stream") ||
+		re.StatusCode != http.StatusOK || re.ContentType != "application/json" || string(re.Body) != `{"oops":true}` ||
+		!strings.Contains(err.Error(), "event stream") {
+		t.Errorf("err = %#v, want a *langgraph.ResponseError", err)
 	}
 	_, err = collect(c.Runs.Stream(context.Background(), "busy", "agent", runs.StreamParams{}))
 	if !errors.Is(err, langgraph.ErrUnprocessableEntity) {
@@ -688,5 +691,147 @@ func TestStreamCleanCloseMidEvent(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestStreamEmptyIsAnError: the stream of a new run starts with a metadata
+// event, so one that ends cleanly without any event cannot be right: it is a
+// *langgraph.StreamError (naming the run when the server did) wrapping a
+// *langgraph.ResponseError, not a silent success. A join of a run that has
+// ended may legitimately bring nothing: no error there.
+func TestStreamEmptyIsAnError(t *testing.T) {
+	noLeaks(t)
+	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/threads/t1/runs/stream":
+			w.Header().Set("Content-Location", "/threads/t1/runs/r1")
+		case "/runs/stream":
+			w.Header().Set("Content-Location", "/runs/r2")
+		}
+		sseHeader(w)
+		writeFlush(w, ": a comment is not an event\n\n")
+	})
+	c := fakeClient(t, f.URL)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		seq  func(func(langgraph.StreamPart, error) bool)
+		path string
+		run  langgraph.RunMetadata
+	}{
+		{"thread", c.Runs.Stream(ctx, "t1", "agent", runs.StreamParams{Reconnect: fastReconnect}), "/threads/t1/runs/stream", langgraph.RunMetadata{RunID: "r1", ThreadID: "t1"}},
+		{"stateless", c.Runs.StreamStateless(ctx, "agent", runs.StreamParams{Reconnect: fastReconnect}), "/runs/stream", langgraph.RunMetadata{RunID: "r2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(f.requests())
+			out, err := collect(tc.seq)
+			var se *langgraph.StreamError
+			var re *langgraph.ResponseError
+			if !errors.As(err, &se) || !errors.As(err, &re) {
+				t.Fatalf("got %v, %v; want a StreamError wrapping a ResponseError", out, err)
+			}
+			if se.RunID != tc.run.RunID || se.ThreadID != tc.run.ThreadID || se.Reason != "no event arrived" || !strings.Contains(re.Reason, "before its first event") {
+				t.Errorf("StreamError = %+v", se)
+			}
+			if re.Method != http.MethodPost || !strings.HasSuffix(re.URL, tc.path) || re.StatusCode != http.StatusOK || re.ContentType != "text/event-stream" {
+				t.Errorf("ResponseError = %+v", re)
+			}
+			if len(out) != 0 || len(f.requests()) != before+1 {
+				t.Errorf("parts %v, requests %+v", out, f.requests()[before:])
+			}
+		})
+	}
+	out, err := collect(c.Runs.JoinStream(ctx, "t1", "r1", runs.JoinStreamParams{}))
+	if err != nil || len(out) != 0 {
+		t.Errorf("join of an ended run: %v, %v; want nothing and no error", out, err)
+	}
+}
+
+// TestStreamErrorsAreTyped: whatever goes wrong, a stream yields an error
+// that errors.Is or errors.As can identify, never a raw one.
+func TestStreamErrorsAreTyped(t *testing.T) {
+	noLeaks(t)
+	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		c := r.URL.Query().Get("case")
+		if r.Method == http.MethodGet && r.URL.Path == "/threads/t1/runs/r1" {
+			io.WriteString(w, `{"run_id":"r1","thread_id":"t1","status":"running"}`)
+			return
+		}
+		if r.Method == http.MethodGet { // a rejoin
+			switch c {
+			case "rejoin-500":
+				http.Error(w, "boom", http.StatusInternalServerError)
+			case "rejoin-404":
+				http.Error(w, "Run not found", http.StatusNotFound)
+			case "rejoin-html":
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, "<html>login</html>")
+			case "rejoin-cut":
+				sseHeader(w)
+				writeFlush(w, "event: values\ndata: {\"half\"")
+				abort()
+			}
+			return
+		}
+		w.Header().Set("Content-Location", "/threads/t1/runs/r1")
+		switch c {
+		case "content-type":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<html>proxy</html>")
+		case "status":
+			http.Error(w, "Thread is busy", http.StatusUnprocessableEntity)
+		case "empty":
+			sseHeader(w)
+		case "run-error":
+			sseHeader(w)
+			writeFlush(w, "event: metadata\ndata: {\"run_id\":\"r1\"}\nid: 0\n\nevent: error\ndata: {\"error\":\"E\",\"message\":\"m\"}\nid: 1\n\n")
+		case "too-large":
+			sseHeader(w)
+			writeFlush(w, "event: values\ndata: \""+strings.Repeat("x", 2<<10)+"\"\nid: 0\n\n")
+		default: // cut after the first event
+			sseHeader(w)
+			writeFlush(w, "event: metadata\ndata: {\"run_id\":\"r1\"}\nid: 0\n\n")
+			abort()
+		}
+	})
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	c := fakeClient(t, f.URL, client.WithMaxRetries(0), client.WithMaxEventSize(1<<10))
+	down := fakeClient(t, closed.URL, client.WithMaxRetries(0))
+	var (
+		se *langgraph.StreamError
+		re *langgraph.ResponseError
+		ae *langgraph.APIError
+		ce *langgraph.ConnectionError
+		ru *langgraph.RunError
+	)
+	is := func(target any) func(error) bool { return func(err error) bool { return errors.As(err, target) } }
+	both := func(a, b func(error) bool) func(error) bool { return func(err error) bool { return a(err) && b(err) } }
+	for _, tc := range []struct {
+		name      string
+		c         *client.Client
+		resumable bool
+		want      func(error) bool
+	}{
+		{"content-type", c, false, is(&re)},
+		{"status", c, false, is(&ae)},
+		{"empty", c, false, both(is(&se), is(&re))},
+		{"run-error", c, false, is(&ru)},
+		{"too-large", c, false, func(err error) bool { return errors.Is(err, langgraph.ErrEventTooLarge) }},
+		{"cut", c, false, is(&se)},
+		{"rejoin-500", c, true, both(is(&se), is(&ae))},
+		{"rejoin-404", c, true, both(is(&se), is(&ae))},
+		{"rejoin-html", c, true, both(is(&se), is(&re))},
+		{"rejoin-cut", c, true, is(&se)},
+		{"unreachable", down, false, is(&ce)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}}
+			p.StreamResumable = tc.resumable
+			_, err := collect(tc.c.Runs.Stream(context.Background(), "t1", "agent", p, langgraph.WithQueryParam("case", tc.name)))
+			if err == nil || !tc.want(err) {
+				t.Errorf("err = %T %v", err, err)
+			}
+		})
 	}
 }

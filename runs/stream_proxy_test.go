@@ -230,14 +230,17 @@ func TestStreamFaultInjection(t *testing.T) {
 			if !slices.Equal(lastIDs, tc.rejoin) {
 				t.Errorf("rejoins with Last-Event-ID %q, want %q", lastIDs, tc.rejoin)
 			}
-			broken := 0
-			for _, f := range tc.faults {
-				if !f.clean {
-					broken++
-				}
+			// OnReconnect is called before every rejoin, the final check
+			// included, with what ended the connection before it.
+			if len(reconnects) != len(tc.rejoin) {
+				t.Fatalf("OnReconnect called %d times, want %d (one per cut and the final check): %+v", len(reconnects), len(tc.rejoin), reconnects)
 			}
-			if len(reconnects) != broken {
-				t.Errorf("OnReconnect called %d times, want %d: %+v", len(reconnects), broken, reconnects)
+			for i, r := range reconnects {
+				closed := i == len(tc.faults) || tc.faults[i].clean
+				if r.LastEventID != tc.rejoin[i] || r.Attempt != 1 || r.Run.ThreadID != tid || r.Run.RunID == "" ||
+					r.Cause == nil || errors.Is(r.Cause, langgraph.ErrStreamClosed) != closed {
+					t.Errorf("OnReconnect call %d = %+v (clean close: %v)", i, r, closed)
+				}
 			}
 			list, err := c.Runs.List(ctx, tid, runs.ListParams{})
 			if err != nil || len(list) != 1 {
@@ -273,5 +276,81 @@ func TestStreamNotResumable(t *testing.T) {
 	res, err := c.Runs.Join(ctx, tid, se.RunID, runs.JoinParams{})
 	if err != nil || !strings.Contains(string(res.Values), `"count":3`) {
 		t.Errorf("the run did not go on: %v, %v", res, err)
+	}
+}
+
+// TestStreamClosedBeforeFirstEvent: the proxy ends the run's stream cleanly
+// before its first event. A resumable run is joined again and replayed from
+// its start (on a thread, and without one through /runs/{run_id}/stream);
+// for a run that is not resumable the empty stream is an error naming the
+// run, never a silent success.
+func TestStreamClosedBeforeFirstEvent(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		stateless, resuming bool
+	}{
+		{"thread", false, false}, {"thread resumable", false, true},
+		{"stateless", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			noLeaks(t)
+			ctx, c := streamSetup(t, "")
+			proxy := newFaultProxy(t, fault{after: 0, clean: true})
+			pc := proxyClient(t, proxy.URL, client.WithBearerToken(testserver.TokenAlice))
+			var reconnects []langgraph.Reconnect
+			p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond,
+				OnReconnect: func(r langgraph.Reconnect) { reconnects = append(reconnects, r) }}}
+			p.Input, p.StreamMode, p.StreamResumable = slowIn, []runs.StreamMode{runs.StreamValues, runs.StreamCustom}, tc.resuming
+			var tid string
+			var seq func(func(langgraph.StreamPart, error) bool)
+			if tc.stateless {
+				seq = pc.Runs.StreamStateless(ctx, "slow", p)
+			} else {
+				tid = newThreadID(t, ctx, c)
+				seq = pc.Runs.Stream(ctx, tid, "slow", p)
+			}
+			out, err := collect(seq)
+			if !tc.resuming {
+				var se *langgraph.StreamError
+				var re *langgraph.ResponseError
+				if !errors.As(err, &se) || !errors.As(err, &re) || se.RunID == "" || se.ThreadID != tid || len(out) != 0 {
+					t.Fatalf("got %v, %v; want a StreamError wrapping a ResponseError", out, err)
+				}
+				if !tc.stateless {
+					res, err := c.Runs.Join(ctx, tid, se.RunID, runs.JoinParams{})
+					if err != nil || !strings.Contains(string(res.Values), `"count":4`) {
+						t.Errorf("the run did not go on: %v, %v", res, err)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, g := range out {
+				names = append(names, g.Event)
+			}
+			if want := []string{"metadata", "values", "custom", "custom", "custom", "custom", "values"}; !slices.Equal(names, want) {
+				t.Errorf("events %q, want %q", names, want)
+			}
+			var rejoin string
+			for _, r := range proxy.requests()[1:] {
+				if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/stream") {
+					rejoin = r.Path
+					break
+				}
+			}
+			want := "/threads/" + tid + "/runs/"
+			if tc.stateless {
+				want = "/runs/"
+			}
+			if !strings.HasPrefix(rejoin, want) || rejoin == "/runs/stream" {
+				t.Errorf("rejoined through %q, want a GET of %s{run_id}/stream", rejoin, want)
+			}
+			if len(reconnects) == 0 || reconnects[0].LastEventID != "" || !errors.Is(reconnects[0].Cause, langgraph.ErrStreamClosed) {
+				t.Errorf("OnReconnect calls = %+v", reconnects)
+			}
+		})
 	}
 }

@@ -66,6 +66,10 @@ type Spec struct {
 	Active func(ctx context.Context, run langgraph.RunMetadata) (bool, error)
 	// Policy is the reconnect policy.
 	Policy langgraph.ReconnectPolicy
+	// FirstEvent says that the server sends an event first whatever happens
+	// (the metadata event of a new run's stream): a stream that ends
+	// cleanly without any event is then an error, not an empty success.
+	FirstEvent bool
 	// MultiRun marks a stream that carries the events of several runs (a
 	// thread's stream): its metadata events do not name the stream's run, and
 	// error events are yielded without ending it.
@@ -141,10 +145,12 @@ type state struct {
 	location    *transport.Request // reconnect request from a Location header
 	locationWhy string             // why a Location header was refused
 
+	first *http.Response // the first response (its body closed), for errors
+
 	watched func(*watchdog) // for tests: called with each watchdog started
 }
 
-var errClosedEarly = errors.New("the server closed the stream before the run ended")
+var errClosedEarly = fmt.Errorf("%w before the run ended", langgraph.ErrStreamClosed)
 
 type outcome int
 
@@ -169,6 +175,7 @@ func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, er
 		yield(langgraph.StreamPart{}, err)
 		return
 	}
+	st.first = resp
 	st.response(resp)
 	attempts := 0
 	skipThrough, resumed := "", false
@@ -193,18 +200,25 @@ func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, er
 		if req == nil {
 			if cause != nil {
 				yield(langgraph.StreamPart{}, st.streamError(idleWhy(cause, why), attempts, cause))
+				return
 			}
-			return // a clean end, or a stream that cannot be resumed anyway
+			st.end(yield, attempts) // a clean end, or a stream that cannot be resumed anyway
+			return
 		}
 		if cause == nil {
 			// A clean close without an end event: the normal end on the JS
 			// server, or a close before the run ended.
 			if st.Active == nil || st.maxAttempts() == 0 {
+				st.end(yield, attempts)
 				return
 			}
 			if progress || !resumed {
 				// Check at once for events the connection did not deliver:
 				// the server replays them, or closes if there are none.
+				attempts++
+				if fn := st.Policy.OnReconnect; fn != nil {
+					fn(langgraph.Reconnect{Attempt: attempts, LastEventID: st.cursor, Cause: langgraph.ErrStreamClosed, Run: st.run})
+				}
 				if resp, err = st.open(ctx, req); err == nil {
 					st.response(resp)
 					skipThrough, resumed = st.cursor, true
@@ -226,6 +240,7 @@ func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, er
 					return
 				}
 				if !active {
+					st.end(yield, attempts)
 					return
 				}
 				cause = errClosedEarly
@@ -358,25 +373,39 @@ func (st *state) open(ctx context.Context, r *transport.Request) (*http.Response
 	if err != nil {
 		return nil, err
 	}
-	ct := strings.ToLower(resp.Header.Get("Content-Type"))
-	if !strings.Contains(ct, "text/event-stream") {
+	ct := resp.Header.Get("Content-Type")
+	if !strings.Contains(strings.ToLower(ct), "text/event-stream") {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		_ = resp.Body.Close()
-		return nil, &notStreamError{method: r.Method, path: r.Path, contentType: ct, body: strings.TrimSpace(string(body))}
+		e := st.responseError(resp, r, "the answer is not an event stream (text/event-stream)")
+		e.Body = body
+		return nil, e
 	}
 	return resp, nil
 }
 
-type notStreamError struct {
-	method, path, contentType, body string
+// responseError describes a response that cannot be what the stream's
+// endpoint promises.
+func (st *state) responseError(resp *http.Response, r *transport.Request, reason string) *langgraph.ResponseError {
+	e := &langgraph.ResponseError{Method: r.Method, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Reason: reason}
+	if resp.Request != nil && resp.Request.URL != nil {
+		u := *resp.Request.URL
+		u.User = nil
+		e.URL = u.String()
+	} else {
+		e.URL = st.Backend.BaseURL() + r.Path
+	}
+	return e
 }
 
-func (e *notStreamError) Error() string {
-	msg := fmt.Sprintf("langgraph: %s %s answered with content type %q instead of an event stream", e.method, e.path, e.contentType)
-	if e.body != "" {
-		msg += ": " + e.body
+// end ends a stream that closed cleanly: an error when it brought no event
+// although the server always sends one first.
+func (st *state) end(yield func(langgraph.StreamPart, error) bool, attempts int) {
+	if !st.FirstEvent || st.delivered > 0 || st.first == nil {
+		return
 	}
-	return msg
+	re := st.responseError(st.first, st.Request, "the stream ended before its first event (a run's stream starts with a metadata event)")
+	yield(langgraph.StreamPart{}, st.streamError("no event arrived", attempts, re))
 }
 
 // response reads the run's ids and the reconnect Location of a response.
