@@ -381,7 +381,16 @@ type JoinParams struct {
 // requests) to report the interrupts the run stopped at, or a *langgraph.RunError (without the
 // remote error's name and message, which the server no longer has) when
 // the run failed.
+//
+// A run without a thread cannot be joined: the JS server has no join route
+// for it (GET /runs/{run_id}/join answers 404), and neither the Python nor
+// the JS SDK offers one, so an empty threadID is refused before anything is
+// sent. Follow such a run with JoinStream and an empty threadID instead: its
+// last "values" event holds the final state.
 func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams, opts ...langgraph.RequestOption) (*Result, error) {
+	if threadID == "" {
+		return nil, lgerr.Invalid("thread_id must not be empty: a run without a thread cannot be joined; use JoinStream with an empty thread_id")
+	}
 	path, err := transport.Path("/threads/{thread_id}/runs/{run_id}/join", threadID, runID)
 	if err != nil {
 		return nil, err

@@ -88,9 +88,11 @@ func (s *Service) Stream(ctx context.Context, threadID, assistantID string, p St
 }
 
 // StreamStateless runs an assistant without a thread and streams its events
-// (POST /runs/stream). See Stream; the server sends no event ids for such
-// runs, so a broken stateless stream cannot be resumed (unless the server
-// names a Location).
+// (POST /runs/stream). See Stream. The JS server sends no event ids on this
+// stream, so once events have arrived a broken stateless stream cannot be
+// resumed without repeating them (unless the server names a Location); a
+// stream of a run created with StreamResumable that closes before its first
+// event is replayed from the start through GET /runs/{run_id}/stream.
 func (s *Service) StreamStateless(ctx context.Context, assistantID string, p StreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
 	return s.stream(ctx, "", assistantID, p, opts)
 }
@@ -124,12 +126,14 @@ func (s *Service) stream(ctx context.Context, threadID, assistantID string, p St
 		switch {
 		case !p.StreamResumable:
 			return nil, "the run was not created with StreamResumable, so its stream cannot be replayed from the last event"
-		case run.ThreadID == "":
-			return nil, "the stream of a stateless run cannot be joined"
 		case run.RunID == "":
 			return nil, "the run's id is not known yet"
 		}
-		return s.joinRequest(run, lastID, cancelOnDisconnect, nil, opts)
+		r, err := s.joinRequest(run, lastID, cancelOnDisconnect, nil, opts)
+		if err != nil {
+			return nil, err.Error()
+		}
+		return r, ""
 	}
 	return stream.Seq(ctx, spec)
 }
@@ -164,11 +168,23 @@ type JoinStreamParams struct {
 // Stream's; the run's ids are known, so there is no OnRunCreated. A run that
 // is not found (or belongs to another user) is reported by the JS server as
 // an "error" event, yielded with a *langgraph.RunError.
+//
+// An empty threadID joins a run without a thread (one created by
+// CreateStateless) through GET /runs/{run_id}/stream, as the JS SDK does. The
+// JS server offers that route (a server without it answers 404,
+// langgraph.ErrNotFound) and answers an unknown run there with an empty
+// stream instead of an error event.
+//
+// What a join of a run that has ended yields, as the JS server answers: with
+// LastEventID "-1", a run created with StreamResumable is replayed from its
+// first event; a run that is not resumable gives its buffered events to its
+// first joiner only. A join that finds nothing to send ends without any
+// event and without error: for a run that has ended, that is a valid answer.
 func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p JoinStreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
 	run := langgraph.RunMetadata{ThreadID: threadID, RunID: runID}
-	first, why := s.joinRequest(run, "", p.CancelOnDisconnect, p.StreamMode, opts)
-	if first == nil {
-		return stream.Fail(lgerr.Invalid("%s", why))
+	first, err := s.joinRequest(run, "", p.CancelOnDisconnect, p.StreamMode, opts)
+	if err != nil {
+		return stream.Fail(err)
 	}
 	spec := stream.Spec{
 		Backend:     s.b,
@@ -187,7 +203,11 @@ func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p Join
 	}
 	if p.Resumable {
 		spec.Rejoin = func(run langgraph.RunMetadata, lastID string) (*transport.Request, string) {
-			return s.joinRequest(run, lastID, p.CancelOnDisconnect, nil, opts)
+			r, err := s.joinRequest(run, lastID, p.CancelOnDisconnect, nil, opts)
+			if err != nil {
+				return nil, err.Error()
+			}
+			return r, ""
 		}
 	} else {
 		spec.Rejoin = func(langgraph.RunMetadata, string) (*transport.Request, string) {
@@ -197,13 +217,20 @@ func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p Join
 	return stream.Seq(ctx, spec)
 }
 
-// joinRequest builds GET /threads/{thread_id}/runs/{run_id}/stream. The
-// stream modes are not sent on reconnects: a server that filters by them may
-// drop subgraph events (langchain-ai/langgraph#7778); the client filters.
-func (s *Service) joinRequest(run langgraph.RunMetadata, lastID string, cancelOnDisconnect bool, modes []StreamMode, opts []langgraph.RequestOption) (*transport.Request, string) {
-	path, err := transport.Path("/threads/{thread_id}/runs/{run_id}/stream", run.ThreadID, run.RunID)
+// joinRequest builds GET /threads/{thread_id}/runs/{run_id}/stream, or
+// GET /runs/{run_id}/stream for a run without a thread. The stream modes are
+// not sent on reconnects: a server that filters by them may drop subgraph
+// events (langchain-ai/langgraph#7778); the client filters.
+func (s *Service) joinRequest(run langgraph.RunMetadata, lastID string, cancelOnDisconnect bool, modes []StreamMode, opts []langgraph.RequestOption) (*transport.Request, error) {
+	var path string
+	var err error
+	if run.ThreadID == "" {
+		path, err = transport.Path("/runs/{run_id}/stream", run.RunID)
+	} else {
+		path, err = transport.Path("/threads/{thread_id}/runs/{run_id}/stream", run.ThreadID, run.RunID)
+	}
 	if err != nil {
-		return nil, err.Error()
+		return nil, err
 	}
 	q := url.Values{}
 	if cancelOnDisconnect {
@@ -212,7 +239,7 @@ func (s *Service) joinRequest(run langgraph.RunMetadata, lastID string, cancelOn
 	for _, m := range modes {
 		q.Add("stream_mode", string(m))
 	}
-	return &transport.Request{Method: http.MethodGet, Path: path, Query: q, Header: stream.StreamHeader(lastID), Idempotent: true, Options: opts}, ""
+	return &transport.Request{Method: http.MethodGet, Path: path, Query: q, Header: stream.StreamHeader(lastID), Idempotent: true, Options: opts}, nil
 }
 
 // active reports whether a run is still pending or running.

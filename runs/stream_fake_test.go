@@ -617,6 +617,14 @@ func TestStreamJoinRequest(t *testing.T) {
 	if !bytes.Contains([]byte(f.requests()[0].Auth), []byte(fakeToken)) {
 		t.Error("no credentials")
 	}
+
+	// No thread: the stateless route, as the JS SDK joins a run without a thread.
+	if _, err := collect(fakeClient(t, f.URL).Runs.JoinStream(context.Background(), "", "r/1", runs.JoinStreamParams{LastEventID: "-1"})); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.requests()[1]; r.Method != "GET" || r.Path != "/runs/r%2F1/stream" || r.LastEventID != "-1" || r.Query != "" {
+		t.Errorf("stateless join request = %+v", r)
+	}
 }
 
 // TestStreamCleanCloseMidEvent: the server (or a proxy) closes the
@@ -744,6 +752,19 @@ func TestStreamEmptyIsAnError(t *testing.T) {
 	out, err := collect(c.Runs.JoinStream(ctx, "t1", "r1", runs.JoinStreamParams{}))
 	if err != nil || len(out) != 0 {
 		t.Errorf("join of an ended run: %v, %v; want nothing and no error", out, err)
+	}
+}
+
+// TestJoinStatelessRefused: the server has no stateless join route, so Join
+// refuses an empty thread id before sending anything.
+func TestJoinStatelessRefused(t *testing.T) {
+	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	_, err := fakeClient(t, f.URL).Runs.Join(context.Background(), "", "r1", runs.JoinParams{})
+	if !errors.Is(err, langgraph.ErrInvalidArgument) || !strings.Contains(err.Error(), "JoinStream") {
+		t.Errorf("err = %v, want ErrInvalidArgument pointing to JoinStream", err)
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
 	}
 }
 

@@ -290,7 +290,7 @@ func TestStreamClosedBeforeFirstEvent(t *testing.T) {
 		stateless, resuming bool
 	}{
 		{"thread", false, false}, {"thread resumable", false, true},
-		{"stateless", true, false},
+		{"stateless", true, false}, {"stateless resumable", true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			noLeaks(t)

@@ -499,6 +499,63 @@ func TestStreamJoinBackgroundRun(t *testing.T) {
 	}
 }
 
+// TestStreamJoinStateless joins runs without a thread through
+// GET /runs/{run_id}/stream, while they run and after they ended, as the JS
+// SDK does for a null thread id. What the JS server answers: a resumable run
+// is replayed from its first event with Last-Event-ID -1, also after it
+// ended (its temporary thread is gone by then); the first joiner of a run
+// that is not resumable gets its buffered events, and later joins of the
+// ended run get nothing.
+func TestStreamJoinStateless(t *testing.T) {
+	ctx, c := streamSetup(t, "")
+	in := map[string]any{"steps": 4, "delay_ms": 20}
+	cp := runs.CreateParams{Input: in, StreamMode: []runs.StreamMode{runs.StreamValues, runs.StreamCustom}, StreamResumable: true}
+	run, err := c.Runs.CreateStateless(ctx, "slow", cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay := runs.JoinStreamParams{LastEventID: "-1", Resumable: true}
+	live := streamAll(t, c.Runs.JoinStream(ctx, "", run.RunID, replay))
+	if got := summaries(t, live); !slices.Equal(got, slowWant(4)) {
+		t.Fatalf("joined events = %q, want %q", got, slowWant(4))
+	}
+	for i, p := range live {
+		if p.ID != fmt.Sprint(i) {
+			t.Errorf("event %d has id %q", i, p.ID)
+		}
+	}
+	if md, _ := live[0].Metadata(); md.RunID != run.RunID {
+		t.Errorf("metadata names run %q, want %q", md.RunID, run.RunID)
+	}
+	ended := streamAll(t, c.Runs.JoinStream(ctx, "", run.RunID, replay))
+	if !equalParts(live, ended) {
+		t.Errorf("replay after the end = %q", summaries(t, ended))
+	}
+	// From an id: the events after it.
+	tail := streamAll(t, c.Runs.JoinStream(ctx, "", run.RunID, runs.JoinStreamParams{LastEventID: "4"}))
+	if !equalParts(live[5:], tail) {
+		t.Errorf("join after 4 = %q", summaries(t, tail))
+	}
+
+	cp.StreamResumable = false
+	run, err = c.Runs.CreateStateless(ctx, "slow", cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := streamAll(t, c.Runs.JoinStream(ctx, "", run.RunID, runs.JoinStreamParams{}))
+	if got := summaries(t, first); !slices.Equal(got, slowWant(4)) {
+		t.Errorf("first join = %q, want %q", got, slowWant(4))
+	}
+	if again := streamAll(t, c.Runs.JoinStream(ctx, "", run.RunID, runs.JoinStreamParams{LastEventID: "-1"})); len(again) != 0 {
+		t.Errorf("join of the ended run = %q, want nothing", summaries(t, again))
+	}
+
+	// The server has no stateless route for Join.
+	if _, err := c.Runs.Join(ctx, "", run.RunID, runs.JoinParams{}); !errors.Is(err, langgraph.ErrInvalidArgument) {
+		t.Errorf("Join without a thread = %v, want ErrInvalidArgument", err)
+	}
+}
+
 // TestStreamBreakpoint: a breakpoint stop (InterruptBefore) arrives as
 // {"__interrupt__":[]}; StreamPart.Interrupted tells it from a step that did
 // not stop, as Result.Interrupted does for Wait.
