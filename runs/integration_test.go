@@ -455,6 +455,14 @@ func TestIntegrationListGetDelete(t *testing.T) {
 	if got, err := c.Runs.List(ctx, tid, runs.ListParams{Offset: 1}); err != nil || !slices.Equal(runIDs(got), ids[1:]) {
 		t.Errorf("List(offset 1) = %v, %v", runIDs(got), err)
 	}
+	// The JS server pages with slice(offset, limit): Limit is where the page
+	// ends, not its size (as List's doc says).
+	if got, err := c.Runs.List(ctx, tid, runs.ListParams{Limit: 2, Offset: 1}); err != nil || !slices.Equal(runIDs(got), ids[1:2]) {
+		t.Errorf("List(limit 2, offset 1) = %v, %v; want run 1 only", runIDs(got), err)
+	}
+	if got, err := c.Runs.List(ctx, tid, runs.ListParams{Limit: 1, Offset: 1}); err != nil || len(got) != 0 {
+		t.Errorf("List(limit 1, offset 1) = %v, %v; want none", runIDs(got), err)
+	}
 	if got, err := c.Runs.List(ctx, tid, runs.ListParams{Status: runs.StatusSuccess}); err != nil || len(got) != 3 {
 		t.Errorf("List(success) = %v, %v", runIDs(got), err)
 	}

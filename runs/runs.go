@@ -267,7 +267,14 @@ type ListParams struct {
 	Select []string
 }
 
-// List returns a thread's runs, newest first (GET /threads/{thread_id}/runs).
+// List returns a thread's runs (GET /threads/{thread_id}/runs).
+//
+// Order and paging depend on the server. The Python server (LangGraph
+// Platform) lists runs newest first and pages as usual: Limit runs after the
+// first Offset. The JS server lists them oldest first (in creation order) and
+// pages with slice(Offset, Limit): Limit is the index where the page ends,
+// not its size, so Offset 10 and Limit 20 give the second page of ten, and an
+// Offset not below the Limit (server default 10) gives none.
 func (s *Service) List(ctx context.Context, threadID string, p ListParams, opts ...langgraph.RequestOption) ([]Run, error) {
 	path, err := transport.Path("/threads/{thread_id}/runs", threadID)
 	if err != nil {
