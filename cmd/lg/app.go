@@ -19,11 +19,14 @@ import (
 
 // Exit statuses.
 const (
-	exitOK          = 0
-	exitUsage       = 1 // bad usage or input
-	exitAPI         = 2 // the server answered with an error, or the run failed
-	exitConnection  = 3 // the server could not be reached, or --timeout expired
-	exitInterrupted = 130
+	exitOK         = 0
+	exitUsage      = 1 // bad usage or input
+	exitAPI        = 2 // the server answered with an error, or the run failed
+	exitConnection = 3 // the server could not be reached, or --timeout expired
+	// exitRunInterrupted: the run stopped at an interrupt or a breakpoint
+	// (its result or events were printed).
+	exitRunInterrupted = 4
+	exitInterrupted    = 130 // lg itself was interrupted (Ctrl-C)
 )
 
 // globals are the flags accepted before and after the command.
@@ -285,6 +288,10 @@ func flagError(err error) string {
 	return msg
 }
 
+// errRunInterrupted is returned, after the run's result or events were
+// printed, by the commands whose run stopped waiting to be resumed.
+var errRunInterrupted = errors.New("the run stopped at an interrupt or a breakpoint, waiting to be resumed")
+
 // exitCode classifies an error returned by a command.
 func exitCode(ctx context.Context, err error) int {
 	var ue *usageError
@@ -294,6 +301,8 @@ func exitCode(ctx context.Context, err error) int {
 	var streamErr *langgraph.StreamError
 	var netErr net.Error
 	switch {
+	case errors.Is(err, errRunInterrupted):
+		return exitRunInterrupted
 	case errors.As(err, &ue):
 		return exitUsage
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:

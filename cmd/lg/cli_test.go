@@ -306,7 +306,7 @@ func TestBinaryGlobalFlagsAfterCommand(t *testing.T) {
 func TestBinaryInvoke(t *testing.T) {
 	integration(t)
 	id := newThread(t, alice)
-	res := decode[resultOut](t, alice.ok(t, "invoke", "interrupt", "--thread", id, "--input", "{}"))
+	res := decode[resultOut](t, alice.exits(t, exitRunInterrupted, nil, "invoke", "interrupt", "--thread", id, "--input", "{}"))
 	if !res.Interrupted || len(res.Interrupts) != 1 || compact(t, res.Interrupts[0].Value) != `{"question":"approve?"}` {
 		t.Fatalf("invoke interrupt: %+v", res)
 	}
@@ -581,5 +581,52 @@ func TestInProcessWait(t *testing.T) {
 	}
 	if got := lastMessage(t, res.Values); got != "You said: in process" {
 		t.Errorf("wait: %q", got)
+	}
+}
+
+// TestBinaryInterruptedRunExitCode: a run that stops at an interrupt or a
+// breakpoint exits with status 4 (after printing its result or events as
+// usual), so that scripts can tell it from a run that finished; resuming it
+// to its end exits 0.
+func TestBinaryInterruptedRunExitCode(t *testing.T) {
+	integration(t)
+	want := []string{"stopped at an interrupt or a breakpoint"}
+
+	// interrupt(): wait, join, then resume.
+	id := newThread(t, alice)
+	res := decode[resultOut](t, alice.exits(t, exitRunInterrupted, want, "runs", "wait", "interrupt", "--thread", id, "--input", "{}"))
+	if !res.Interrupted || len(res.Interrupts) != 1 || res.RunID == "" {
+		t.Fatalf("runs wait interrupt: %+v", res)
+	}
+	alice.exits(t, exitRunInterrupted, want, "runs", "join", id, res.RunID)
+	res = decode[resultOut](t, alice.ok(t, "runs", "wait", "interrupt", "--thread", id, "--resume", `"yes"`))
+	if res.Interrupted {
+		t.Errorf("resumed run: %+v", res)
+	}
+
+	// Streamed: the last event carries the interrupt.
+	id = newThread(t, alice)
+	ls := lines(t, alice.exits(t, exitRunInterrupted, want, "runs", "stream", "interrupt", "--thread", id, "--input", "{}", "--stream-mode", "updates"))
+	if last := ls[len(ls)-1]; last.Event != "updates" || !strings.Contains(string(last.Data), "__interrupt__") {
+		t.Errorf("last event %+v", last)
+	}
+	alice.ok(t, "runs", "stream", "interrupt", "--thread", id, "--resume", `"yes"`, "--stream-mode", "updates")
+
+	// A breakpoint (no interrupt value), on a thread and stateless.
+	id = newThread(t, alice)
+	res = decode[resultOut](t, alice.exits(t, exitRunInterrupted, want, "runs", "wait", "agent", "--thread", id, "--input", hello("hi"), "--interrupt-before", "agent"))
+	if !res.Interrupted || len(res.Interrupts) != 0 {
+		t.Errorf("breakpoint: %+v", res)
+	}
+	alice.ok(t, "runs", "wait", "agent", "--thread", id)
+	alice.exits(t, exitRunInterrupted, want, "runs", "stream", "agent", "--input", hello("hi"), "--interrupt-after", "agent")
+
+	// Through RemoteGraph, streamed or not.
+	alice.exits(t, exitRunInterrupted, want, "invoke", "interrupt", "--thread", newThread(t, alice), "--input", "{}", "--stream", "values")
+	alice.exits(t, exitRunInterrupted, want, "invoke", "agent", "--input", hello("hi"), "--interrupt-before", "agent")
+	alice.ok(t, "invoke", "agent", "--input", hello("hi"), "--stream", "values")
+
+	if h := alice.ok(t, "help"); !strings.Contains(h.stdout, "4 the run stopped at an interrupt or a breakpoint") {
+		t.Errorf("lg help does not document exit status 4:\n%s", h.stdout)
 	}
 }

@@ -171,7 +171,10 @@ Output: one JSON document on standard output; streams print JSON Lines,
 one {"event":...,"id":...,"data":...} object per event.
 Exit status: 0 success; 1 bad usage or input; 2 API error (status and message
 on standard error) or a failed run; 3 the server cannot be reached, or --timeout
-expired; 130 interrupted.
+expired; 4 the run stopped at an interrupt or a breakpoint, waiting to be
+resumed (runs wait, join, stream, join-stream and invoke print its result or
+events first; a stream shows it in a values or updates event, so stream one of
+these modes); 130 lg was interrupted (Ctrl-C).
 
 Examples:
   export LANGGRAPH_API_URL=http://localhost:2024 LANGGRAPH_AUTH_TOKEN=token-alice

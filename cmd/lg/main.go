@@ -11,7 +11,9 @@
 //
 // Output is one JSON document, or JSON Lines for streams. The exit status is
 // 0 on success, 1 for bad usage or input, 2 for an API error or a failed run,
-// 3 when the server cannot be reached or the --timeout expires. Run "lg help"
+// 3 when the server cannot be reached or the --timeout expires, 4 when the
+// run stopped at an interrupt or a breakpoint (its output printed as usual),
+// and 130 when lg is interrupted. Run "lg help"
 // for the commands and "lg COMMAND -h" for a command's flags and examples.
 package main
 

@@ -215,15 +215,21 @@ type resultOut struct {
 	Interrupts  []langgraph.Interrupt `json:"interrupts,omitempty"`
 }
 
+// printResult prints a run's result; it returns errRunInterrupted when the
+// run stopped at an interrupt or a breakpoint.
 func printResult(e *env, res *runs.Result) error {
 	values := res.Values
 	if len(bytes.TrimSpace(values)) == 0 {
 		values = json.RawMessage("null")
 	}
-	return e.print(resultOut{
+	err := e.print(resultOut{
 		RunID: res.Run.RunID, ThreadID: res.Run.ThreadID, Values: values,
 		Interrupted: res.Interrupted(), Interrupts: res.Interrupts,
 	})
+	if err == nil && res.Interrupted() {
+		err = errRunInterrupted
+	}
+	return err
 }
 
 func runsWait(fs *flag.FlagSet, in *inputs) action {
@@ -270,7 +276,9 @@ type streamLine struct {
 }
 
 // printStream prints every event as one JSON line, flushed as it comes, and
-// returns the stream's error (after printing the event that carried it).
+// returns the stream's error (after printing the event that carried it), or
+// errRunInterrupted when a values or updates event of the root graph showed
+// that the run stopped at an interrupt or a breakpoint.
 func printStream(w io.Writer, seq iter.Seq2[langgraph.StreamPart, error]) error {
 	_, err := countStream(w, seq)
 	return err
@@ -278,10 +286,13 @@ func printStream(w io.Writer, seq iter.Seq2[langgraph.StreamPart, error]) error 
 
 // countStream is printStream that also returns the number of events.
 func countStream(w io.Writer, seq iter.Seq2[langgraph.StreamPart, error]) (int, error) {
-	n := 0
+	n, stopped := 0, false
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for part, err := range seq {
+		if len(part.Namespace) == 0 && part.Interrupted() {
+			stopped = true
+		}
 		if part.Event != "" {
 			data := json.RawMessage(bytes.TrimSpace(part.Data))
 			switch {
@@ -298,6 +309,9 @@ func countStream(w io.Writer, seq iter.Seq2[langgraph.StreamPart, error]) (int, 
 		if err != nil {
 			return n, err
 		}
+	}
+	if stopped {
+		return n, errRunInterrupted
 	}
 	return n, nil
 }
