@@ -187,9 +187,7 @@ func TestGetEscapesID(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct{ id, path string }{
 		{"agent", "/assistants/agent"},
-		{"../threads", "/assistants/..%2Fthreads"},
-		{"..", "/assistants/%2E%2E"},
-		{".", "/assistants/%2E"},
+		{"threads/x", "/assistants/threads%2Fx"},
 		{"a b?c#d", "/assistants/a%20b%3Fc%23d"},
 	} {
 		f, c := newFake(t, fixed(assistantJSON))
@@ -197,6 +195,16 @@ func TestGetEscapesID(t *testing.T) {
 			t.Fatalf("Get(%q): %v", tc.id, err)
 		}
 		check(t, one(t, f), "GET", tc.path, "")
+	}
+	// Dot ids would leave the route however they are escaped.
+	for _, id := range []string{"..", ".", "%2e%2E", "../threads"} {
+		f, c := newFake(t, fixed(assistantJSON))
+		if _, err := c.Assistants.Get(ctx, id); !errors.Is(err, langgraph.ErrInvalidArgument) || !strings.Contains(err.Error(), "assistant_id") {
+			t.Errorf("Get(%q) = %v, want ErrInvalidArgument naming assistant_id", id, err)
+		}
+		if n := len(f.recorded()); n != 0 {
+			t.Errorf("Get(%q): %d requests sent, want 0", id, n)
+		}
 	}
 }
 

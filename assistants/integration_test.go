@@ -450,14 +450,21 @@ func TestIntegrationAuth(t *testing.T) {
 	}
 }
 
-// TestIntegrationEscaping checks that ids with slashes and dots stay one
-// path segment: none of them may reach another route.
+// TestIntegrationEscaping checks that ids with slashes stay one path
+// segment and that dot ids, which no escaping keeps in their segment, are
+// refused: none of them may reach another route.
 func TestIntegrationEscaping(t *testing.T) {
 	ctx, c := integration(t)
-	for _, id := range []string{"../threads", "..", ".", "../assistants/agent", "agent/graph", "agent?x=1"} {
+	for _, id := range []string{"agent/graph", "agent?x=1", "agent%2Fgraph"} {
 		_, err := c.Assistants.Get(ctx, id)
 		if !errors.Is(err, langgraph.ErrNotFound) {
 			t.Errorf("Get(%q): err = %v, want ErrNotFound", id, err)
+		}
+	}
+	for _, id := range []string{"../threads", "..", ".", "%2e%2e", "../assistants/agent"} {
+		_, err := c.Assistants.Get(ctx, id)
+		if !errors.Is(err, langgraph.ErrInvalidArgument) {
+			t.Errorf("Get(%q): err = %v, want ErrInvalidArgument", id, err)
 		}
 	}
 }

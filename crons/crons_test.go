@@ -276,10 +276,17 @@ func TestUpdate(t *testing.T) {
 
 func TestDelete(t *testing.T) {
 	f, c := newFake(t, func(call) reply { return reply{Status: http.StatusNoContent} })
-	if err := c.Crons.Delete(context.Background(), ".."); err != nil {
+	if err := c.Crons.Delete(context.Background(), "c/1"); err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "DELETE", "/runs/crons/%2E%2E", "")
+	check(t, one(t, f), "DELETE", "/runs/crons/c%2F1", "")
+	// A dot id would leave the route: nothing is sent.
+	if err := c.Crons.Delete(context.Background(), ".."); !errors.Is(err, langgraph.ErrInvalidArgument) || !strings.Contains(err.Error(), "cron_id") {
+		t.Errorf("Delete(..) = %v, want ErrInvalidArgument naming cron_id", err)
+	}
+	if n := len(f.recorded()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
 }
 
 func TestSearch(t *testing.T) {

@@ -474,6 +474,9 @@ func (st *state) locationRequest(resp *http.Response, loc string) (*transport.Re
 	if path == "" {
 		path = "/"
 	}
+	if transport.CheckPath(path) != nil {
+		return nil, "the server's reconnect Location has a segment made only of dots, which would leave its route"
+	}
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
 		return nil, "the server's reconnect Location has a bad query"

@@ -144,7 +144,8 @@ func (b *Backend) MaxEventSize() int { return b.maxEvent }
 type Request struct {
 	// Method is the HTTP method.
 	Method string
-	// Path is the escaped path (see Path), starting with "/".
+	// Path is the escaped path (see Path), starting with "/"; a path with a
+	// segment made only of dots is refused (see CheckPath).
 	Path string
 	// Query holds query parameters.
 	Query url.Values
@@ -206,6 +207,9 @@ func CallOptions(ctx context.Context, opts []langgraph.RequestOption) (reqopt.Op
 }
 
 func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Options) (*http.Response, error) {
+	if err := CheckPath(r.Path); err != nil {
+		return nil, err
+	}
 	u := b.base + r.Path
 	q := r.Query
 	if len(opts.Query) > 0 {
