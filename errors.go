@@ -191,9 +191,11 @@ func (e *ResponseError) Error() string {
 // Unwrap returns the decoding error.
 func (e *ResponseError) Unwrap() error { return e.Err }
 
-// RedirectError reports a redirect to another origin than the base URL's,
-// which the client does not follow: the request's credentials and body stay
-// with the deployment. Redirects within the base URL's origin are followed.
+// RedirectError reports a redirect that the client did not follow. A
+// redirect to another origin than the base URL's is never followed, so the
+// request's credentials and body stay with the deployment; redirects within
+// the origin are followed unless the http.Client's CheckRedirect refuses
+// them (http.ErrUseLastResponse).
 type RedirectError struct {
 	// Method and URL identify the request.
 	Method string
@@ -207,7 +209,7 @@ type RedirectError struct {
 
 // Error names the request, the status and the target.
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("langgraph: %s %s: redirect (%d) to another origin, not followed: %s", e.Method, e.URL, e.StatusCode, e.Location)
+	return fmt.Sprintf("langgraph: %s %s: redirect (%d) not followed: %s", e.Method, e.URL, e.StatusCode, e.Location)
 }
 
 // ErrResponseTooLarge matches (with errors.Is) the error of a response body

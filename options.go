@@ -141,3 +141,35 @@ func checkHeaderValue(what, value string) error {
 	}
 	return nil
 }
+
+// Response describes the answer to a successful call, for WithResponse.
+type Response struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Header holds the response headers: X-Request-Id, Content-Location,
+	// X-Pagination-Total, X-Pagination-Next, ...
+	Header http.Header
+}
+
+// RequestID returns the X-Request-Id header, if any.
+func (r *Response) RequestID() string { return r.Header.Get("X-Request-Id") }
+
+// WithResponse fills dst with the status and headers of the call's response
+// once it succeeds. For a call that sends several requests (an iterator over
+// pages, a stream that reconnects) dst holds the last one's. A nil dst is
+// refused.
+func WithResponse(dst *Response) RequestOption {
+	return func(o *reqopt.Options) error {
+		if dst == nil {
+			return invalid("WithResponse: nil destination")
+		}
+		prev := o.OnResponse
+		o.OnResponse = func(status int, h http.Header) {
+			if prev != nil {
+				prev(status, h)
+			}
+			dst.StatusCode, dst.Header = status, h
+		}
+		return nil
+	}
+}

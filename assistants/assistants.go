@@ -10,6 +10,7 @@ package assistants
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"net/url"
@@ -63,14 +64,20 @@ type CreateParams struct {
 
 // Create creates an assistant (POST /assistants). A create without
 // AssistantID is not retried after a server error, since the assistant may
-// exist already; with AssistantID it is.
+// exist already; with AssistantID it is, and a retry that finds the id taken
+// (409) after an attempt that may have created it returns the assistant.
 func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.RequestOption) (*Assistant, error) {
 	if p.GraphID == "" {
 		return nil, lgerr.Invalid("graph_id must not be empty")
 	}
 	var a Assistant
-	req := &transport.Request{Method: http.MethodPost, Path: "/assistants", Body: p, Idempotent: p.AssistantID != "", Options: opts}
+	req := &transport.Request{Method: http.MethodPost, Path: "/assistants", Body: p, Idempotent: p.AssistantID != "", Options: opts, Check: a.check}
 	if _, err := s.b.Do(ctx, req, &a); err != nil {
+		if p.AssistantID != "" && req.Retried() && errors.Is(err, langgraph.ErrConflict) {
+			// An attempt that failed with a 5xx or a broken connection
+			// created the assistant.
+			return s.Get(ctx, p.AssistantID, opts...)
+		}
 		return nil, err
 	}
 	return &a, nil
@@ -84,7 +91,7 @@ func (s *Service) Get(ctx context.Context, assistantID string, opts ...langgraph
 		return nil, err
 	}
 	var a Assistant
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts}, &a); err != nil {
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts, Check: a.check}, &a); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -117,7 +124,7 @@ func (s *Service) Update(ctx context.Context, assistantID string, p UpdateParams
 		return nil, err
 	}
 	var a Assistant
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPatch, Path: path, Body: p, Idempotent: true, Options: opts}, &a); err != nil {
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPatch, Path: path, Body: p, Idempotent: true, Options: opts, Check: a.check}, &a); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -192,20 +199,6 @@ type SearchParams struct {
 	Select []string `json:"select,omitzero"`
 }
 
-// Page is one page of Search results.
-type Page struct {
-	// Assistants are the page's results.
-	Assistants []Assistant
-	// Next is the offset of the next page, from the X-Pagination-Next
-	// response header; valid only when HasNext is true.
-	Next int
-	// HasNext reports that the server sent X-Pagination-Next. The JS server
-	// (1.5) sends it only when the number of matches equals Limit exactly,
-	// so its absence does not prove this is the last page: use SearchAll to
-	// walk every page.
-	HasNext bool
-}
-
 // Search returns one page of assistants (POST /assistants/search).
 func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) ([]Assistant, error) {
 	if err := pager.Check(p.Limit, p.Offset); err != nil {
@@ -215,9 +208,10 @@ func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.
 	return page.Items, err
 }
 
-// SearchPage is Search that also returns where the next page starts (the
-// X-Pagination-Next header), like the Python SDK's response_format="object".
-func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) (*Page, error) {
+// SearchPage is Search that also returns the paging headers (total, and
+// where the next page starts), like the Python SDK's
+// response_format="object".
+func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) (*langgraph.Page[Assistant], error) {
 	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
@@ -225,11 +219,7 @@ func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgr
 	if err != nil {
 		return nil, err
 	}
-	out := &Page{Assistants: page.Items}
-	if n, err := strconv.Atoi(page.Next); err == nil && n >= 0 {
-		out.Next, out.HasNext = n, true
-	}
-	return out, nil
+	return page.Public(), nil
 }
 
 func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Assistant], error) {
@@ -390,7 +380,7 @@ func (s *Service) SetLatest(ctx context.Context, assistantID string, version int
 		Version int `json:"version"`
 	}{version}
 	var a Assistant
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Options: opts}, &a); err != nil {
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Options: opts, Check: a.check}, &a); err != nil {
 		return nil, err
 	}
 	return &a, nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
 // Assistant is a graph together with its configuration: what a run executes.
@@ -36,6 +37,9 @@ type Assistant struct {
 	// (the server sends null).
 	Description string `json:"description,omitzero"`
 }
+
+// check is the transport's Check of an answer that must be an assistant.
+func (a *Assistant) check() string { return transport.Missing("assistant_id", a.AssistantID) }
 
 // AssistantVersion is one version of an assistant, as GetVersions lists it.
 type AssistantVersion struct {

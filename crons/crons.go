@@ -67,6 +67,9 @@ type Cron struct {
 	Enabled bool `json:"enabled"`
 }
 
+// check is the transport's Check of an answer that must be a cron job.
+func (c *Cron) check() string { return transport.Missing("cron_id", c.CronID) }
+
 // CreateParams are the fields of a new cron job: its schedule plus the fields
 // of the runs it starts. Schedule is required.
 type CreateParams struct {
@@ -162,7 +165,7 @@ func (s *Service) CreateForThread(ctx context.Context, threadID, assistantID str
 
 func (s *Service) create(ctx context.Context, path string, body createBody, opts []langgraph.RequestOption) (*Cron, error) {
 	var c Cron
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Options: opts}, &c); err != nil {
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Options: opts, Check: c.check}, &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -271,7 +274,7 @@ func (s *Service) Update(ctx context.Context, cronID string, p UpdateParams, opt
 		return nil, err
 	}
 	var c Cron
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPatch, Path: path, Body: body, Idempotent: true, Options: opts}, &c); err != nil {
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPatch, Path: path, Body: body, Idempotent: true, Options: opts, Check: c.check}, &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -344,6 +347,19 @@ func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.
 	}
 	page, err := s.searchPage(ctx, p, opts)
 	return page.Items, err
+}
+
+// SearchPage is Search that also returns the paging headers (total, and
+// where the next page starts).
+func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) (*langgraph.Page[Cron], error) {
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return nil, err
+	}
+	page, err := s.searchPage(ctx, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	return page.Public(), nil
 }
 
 func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Cron], error) {

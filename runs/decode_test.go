@@ -2,6 +2,8 @@ package runs
 
 import (
 	"errors"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -27,11 +29,9 @@ func TestDecodeResult(t *testing.T) {
 		{"string", `"done"`, `"done"`, nil, false},
 		{"number", "\n42", `42`, nil, false},
 		{"null", `null`, `null`, nil, false},
-		{"empty", ``, `null`, nil, false},
-		{"only newlines", "\n\n\n", `null`, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := decodeResult([]byte(tc.body), meta)
+			res, err := decodeResult(http.MethodGet, answer, []byte(tc.body), meta)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +53,7 @@ func TestDecodeResult(t *testing.T) {
 }
 
 func TestDecodeResultInterruptValue(t *testing.T) {
-	res, err := decodeResult([]byte(`{"__interrupt__":[{"id":"i1","value":{"question":"approve?"}}]}`), langgraph.RunMetadata{})
+	res, err := decodeResult(http.MethodGet, answer, []byte(`{"__interrupt__":[{"id":"i1","value":{"question":"approve?"}}]}`), langgraph.RunMetadata{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestDecodeResultErrors(t *testing.T) {
 		{"with other keys", `{"a":1,"__error__":{"error":"E","message":"m"}}`, "E", "m"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := decodeResult([]byte(tc.body), meta)
+			res, err := decodeResult(http.MethodGet, answer, []byte(tc.body), meta)
 			var re *langgraph.RunError
 			if !errors.As(err, &re) {
 				t.Fatalf("decodeResult = %+v, %v; want a *langgraph.RunError", res, err)
@@ -89,14 +89,23 @@ func TestDecodeResultErrors(t *testing.T) {
 	}
 }
 
+// answer is the response whose body the decodeResult tests hand over.
+var answer = &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+	Request: &http.Request{Method: http.MethodGet, URL: &url.URL{Scheme: "http", Host: "h", Path: "/threads/t1/runs/r1/join"}}}
+
 func TestDecodeResultMalformed(t *testing.T) {
 	for name, body := range map[string]string{
+		"empty":                  ``,
+		"only newlines":          "\n\n\n",
 		"truncated object":       `{"a":`,
+		"not JSON":               `hello`,
 		"interrupt not a list":   `{"__interrupt__":{"id":"i1"}}`,
 		"interrupt of bad items": `{"__interrupt__":[1,2]}`,
 	} {
-		if res, err := decodeResult([]byte(body), langgraph.RunMetadata{}); err == nil {
-			t.Errorf("%s: decoded as %+v", name, res)
+		res, err := decodeResult(http.MethodGet, answer, []byte(body), langgraph.RunMetadata{})
+		var re *langgraph.ResponseError
+		if !errors.As(err, &re) || re.StatusCode != 200 || re.URL != "http://h/threads/t1/runs/r1/join" {
+			t.Errorf("%s: got %+v, %v; want a *langgraph.ResponseError", name, res, err)
 		}
 	}
 }

@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -94,12 +93,29 @@ func (s *Service) create(ctx context.Context, threadID, assistantID string, p Cr
 		return nil, err
 	}
 	defer resp.Body.Close()
-	notifyCreated(resp, p.OnRunCreated)
+	meta := notifyCreated(resp, p.OnRunCreated)
+	data, err := s.b.ReadAll(ctx, http.MethodPost, resp)
+	if err != nil {
+		return nil, withRun(err, meta)
+	}
 	var r Run
-	if err := transport.DecodeJSON(resp.Body, &r); err != nil {
-		return nil, readError(ctx, http.MethodPost, path, err)
+	if err := transport.DecodeAnswer(http.MethodPost, resp, data, &r); err != nil {
+		return nil, err
+	}
+	if why := r.check(); why != "" {
+		return nil, transport.ResponseError(http.MethodPost, resp, data, why)
 	}
 	return &r, nil
+}
+
+// withRun names the run that the server created in the *ConnectionError of
+// an answer that was cut.
+func withRun(err error, meta langgraph.RunMetadata) error {
+	var ce *langgraph.ConnectionError
+	if meta.RunID != "" && errors.As(err, &ce) {
+		ce.Run = meta
+	}
+	return err
 }
 
 // BatchItem is one run of CreateBatch.
@@ -167,18 +183,18 @@ func (s *Service) wait(ctx context.Context, threadID, assistantID string, p Crea
 		return nil, err
 	}
 	meta := notifyCreated(resp, p.OnRunCreated)
-	raw, rerr := readAll(resp.Body)
+	raw, rerr := s.b.ReadAll(ctx, http.MethodPost, resp)
 	resp.Body.Close()
-	if rerr != nil {
-		if ctx.Err() == nil && !errors.Is(rerr, context.DeadlineExceeded) && !errors.Is(rerr, context.Canceled) &&
-			meta.RunID != "" && meta.ThreadID != "" {
-			// The run goes on without us: collect its result instead of
-			// starting it again.
-			return s.Join(ctx, meta.ThreadID, meta.RunID, JoinParams{}, opts...)
-		}
-		return nil, readError(ctx, http.MethodPost, path, rerr)
+	var ce *langgraph.ConnectionError
+	if errors.As(rerr, &ce) && meta.RunID != "" && meta.ThreadID != "" {
+		// The run goes on without us: collect its result instead of
+		// starting it again.
+		return s.Join(ctx, meta.ThreadID, meta.RunID, JoinParams{}, opts...)
 	}
-	return decodeResult(raw, meta)
+	if rerr != nil {
+		return nil, withRun(rerr, meta)
+	}
+	return decodeResult(http.MethodPost, resp, raw, meta)
 }
 
 // notifyCreated reads the run's ids from Content-Location and calls fn.
@@ -190,32 +206,24 @@ func notifyCreated(resp *http.Response, fn func(langgraph.RunMetadata)) langgrap
 	return meta
 }
 
-func readAll(r io.Reader) ([]byte, error) {
-	var buf bytes.Buffer
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
-}
-
-func readError(ctx context.Context, method, path string, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		err = ctxErr
-	}
-	return fmt.Errorf("langgraph: reading the response of %s %s: %w", method, path, err)
-}
-
-// decodeResult turns a wait or join body into a Result or a *RunError.
-func decodeResult(raw []byte, meta langgraph.RunMetadata) (*Result, error) {
+// decodeResult turns a wait or join body into a Result or a *RunError. An
+// empty body or one that is not JSON is a *langgraph.ResponseError: a run's
+// result is its state, at least {}.
+func decodeResult(method string, resp *http.Response, raw []byte, meta langgraph.RunMetadata) (*Result, error) {
 	raw = bytes.TrimSpace(raw) // the JS server writes keep-alive newlines first
+	if len(raw) == 0 {
+		return nil, transport.ResponseError(method, resp, raw, "empty body where the run's result was expected")
+	}
 	res := &Result{Values: raw, Run: meta}
-	if len(raw) == 0 || raw[0] != '{' {
-		if len(raw) == 0 {
-			res.Values = json.RawMessage("null")
+	if raw[0] != '{' {
+		if !json.Valid(raw) {
+			return nil, transport.ResponseError(method, resp, raw, "the run's result is not JSON")
 		}
 		return res, nil
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &top); err != nil {
-		return nil, fmt.Errorf("langgraph: decoding a run's result: %w", err)
+		return nil, transport.ResponseError(method, resp, raw, "the run's result is not a JSON object: "+err.Error())
 	}
 	if e, ok := top["__error__"]; ok {
 		return nil, runError(e, meta)
@@ -223,7 +231,7 @@ func decodeResult(raw []byte, meta langgraph.RunMetadata) (*Result, error) {
 	if in, ok := top["__interrupt__"]; ok {
 		res.stopped = true
 		if err := json.Unmarshal(in, &res.Interrupts); err != nil {
-			return nil, fmt.Errorf("langgraph: decoding a run's interrupts: %w", err)
+			return nil, transport.ResponseError(method, resp, raw, "the run's interrupts do not decode: "+err.Error())
 		}
 		delete(top, "__interrupt__")
 		v, err := json.Marshal(top)
@@ -249,7 +257,7 @@ func (s *Service) Get(ctx context.Context, threadID, runID string, opts ...langg
 		return nil, err
 	}
 	var r Run
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts}, &r); err != nil {
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts, Check: r.check}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -410,13 +418,13 @@ func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams
 	if err != nil {
 		return nil, err
 	}
-	raw, rerr := readAll(resp.Body)
+	raw, rerr := s.b.ReadAll(ctx, http.MethodGet, resp)
 	resp.Body.Close()
 	if rerr != nil {
-		return nil, readError(ctx, http.MethodGet, path, rerr)
+		return nil, rerr
 	}
 	meta := langgraph.RunMetadata{RunID: runID, ThreadID: threadID}
-	res, err := decodeResult(raw, meta)
+	res, err := decodeResult(http.MethodGet, resp, raw, meta)
 	if err != nil || res.Interrupted() {
 		return res, err
 	}

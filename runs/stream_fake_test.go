@@ -357,7 +357,7 @@ func TestStreamDeduplicates(t *testing.T) {
 				writeFlush(w, "event: values\ndata: 5\nid: 5\n\n")
 			}
 		default:
-			io.WriteString(w, `{"status":"success"}`)
+			io.WriteString(w, `{"run_id":"r1","thread_id":"t1","status":"success"}`)
 		}
 	})
 	p := runs.StreamParams{Reconnect: fastReconnect}

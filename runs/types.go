@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
 // Status is a run's status.
@@ -116,6 +117,9 @@ type Run struct {
 	// Beware: with custom auth they include the authenticated user.
 	Kwargs json.RawMessage `json:"kwargs,omitzero"`
 }
+
+// check is the transport's Check of an answer that must be a run.
+func (r *Run) check() string { return transport.Missing("run_id", r.RunID) }
 
 // LangsmithTracer sends the run's trace to a LangSmith project.
 type LangsmithTracer struct {

@@ -175,16 +175,26 @@ func (s *Service) GetItem(ctx context.Context, namespace []string, key string, p
 	if p.RefreshTTL != nil {
 		q.Set("refresh_ttl", strconv.FormatBool(*p.RefreshTTL))
 	}
-	var raw json.RawMessage
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: "/store/items", Query: q, Idempotent: true, Options: opts}, &raw); err != nil {
+	req := &transport.Request{Method: http.MethodGet, Path: "/store/items", Query: q, Idempotent: true, Options: opts}
+	resp, err := s.b.Open(ctx, req)
+	if err != nil {
 		return nil, err
 	}
-	if len(raw) == 0 || string(raw) == "null" {
+	defer resp.Body.Close()
+	data, err := s.b.ReadAll(ctx, req.Method, resp)
+	if err != nil {
+		return nil, err
+	}
+	if t := bytes.TrimSpace(data); len(t) == 0 || string(t) == "null" {
+		// The JS server answers a missing item with 200 null.
 		return nil, &notFoundError{namespace: namespace, key: key}
 	}
 	var it Item
-	if err := json.Unmarshal(raw, &it); err != nil {
-		return nil, fmt.Errorf("langgraph: store: decoding item %q: %w", key, err)
+	if err := transport.DecodeAnswer(req.Method, resp, data, &it); err != nil {
+		return nil, err
+	}
+	if why := transport.Missing("key", it.Key); why != "" {
+		return nil, transport.ResponseError(req.Method, resp, data, why)
 	}
 	return &it, nil
 }
@@ -253,21 +263,40 @@ func (s *Service) SearchItems(ctx context.Context, prefix []string, p SearchPara
 	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
-	return s.searchPage(ctx, prefix, p, opts)
+	page, err := s.searchPage(ctx, prefix, p, opts)
+	return page.Items, err
 }
 
-func (s *Service) searchPage(ctx context.Context, prefix []string, p SearchParams, opts []langgraph.RequestOption) ([]Item, error) {
+// SearchItemsPage is SearchItems that also returns the paging headers, when
+// the server sends them.
+func (s *Service) SearchItemsPage(ctx context.Context, prefix []string, p SearchParams, opts ...langgraph.RequestOption) (*langgraph.Page[Item], error) {
+	if err := checkNamespace("namespace prefix", prefix, false); err != nil {
+		return nil, err
+	}
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return nil, err
+	}
+	page, err := s.searchPage(ctx, prefix, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	return page.Public(), nil
+}
+
+func (s *Service) searchPage(ctx context.Context, prefix []string, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Item], error) {
 	if prefix == nil {
 		prefix = []string{} // the field is required: send [], not null
 	}
 	var out struct {
 		Items []Item `json:"items"`
 	}
-	req := &transport.Request{Method: http.MethodPost, Path: "/store/items/search", Body: searchBody{prefix, p}, Idempotent: true, Options: opts}
-	if _, err := s.b.Do(ctx, req, &out); err != nil {
-		return nil, err
+	req := &transport.Request{Method: http.MethodPost, Path: "/store/items/search", Body: searchBody{prefix, p}, Idempotent: true, Options: opts,
+		Check: func() string { return missingList("items", out.Items == nil) }}
+	h, err := s.b.Do(ctx, req, &out)
+	if err != nil {
+		return pager.Page[Item]{}, err
 	}
-	return out.Items, nil
+	return pager.FromHeader(out.Items, h), nil
 }
 
 // SearchItemsAll yields every item that SearchItems matches, fetching page
@@ -280,8 +309,7 @@ func (s *Service) SearchItemsAll(ctx context.Context, prefix []string, p SearchP
 	return pager.Walk(ctx, p.Limit, p.Offset, 10, func(ctx context.Context, limit, offset int) (pager.Page[Item], error) {
 		q := p
 		q.Limit, q.Offset = limit, offset
-		items, err := s.searchPage(ctx, prefix, q, opts)
-		return pager.Page[Item]{Items: items}, err
+		return s.searchPage(ctx, prefix, q, opts)
 	})
 }
 
@@ -320,18 +348,34 @@ func (s *Service) ListNamespaces(ctx context.Context, p NamespacesParams, opts .
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	return s.namespacesPage(ctx, p, opts)
+	page, err := s.namespacesPage(ctx, p, opts)
+	return page.Items, err
 }
 
-func (s *Service) namespacesPage(ctx context.Context, p NamespacesParams, opts []langgraph.RequestOption) ([][]string, error) {
+// ListNamespacesPage is ListNamespaces that also returns the paging
+// headers, when the server sends them.
+func (s *Service) ListNamespacesPage(ctx context.Context, p NamespacesParams, opts ...langgraph.RequestOption) (*langgraph.Page[[]string], error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	page, err := s.namespacesPage(ctx, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	return page.Public(), nil
+}
+
+func (s *Service) namespacesPage(ctx context.Context, p NamespacesParams, opts []langgraph.RequestOption) (pager.Page[[]string], error) {
 	var out struct {
 		Namespaces [][]string `json:"namespaces"`
 	}
-	req := &transport.Request{Method: http.MethodPost, Path: "/store/namespaces", Body: p, Idempotent: true, Options: opts}
-	if _, err := s.b.Do(ctx, req, &out); err != nil {
-		return nil, err
+	req := &transport.Request{Method: http.MethodPost, Path: "/store/namespaces", Body: p, Idempotent: true, Options: opts,
+		Check: func() string { return missingList("namespaces", out.Namespaces == nil) }}
+	h, err := s.b.Do(ctx, req, &out)
+	if err != nil {
+		return pager.Page[[]string]{}, err
 	}
-	return out.Namespaces, nil
+	return pager.FromHeader(out.Namespaces, h), nil
 }
 
 // ListNamespacesAll yields every namespace that ListNamespaces matches,
@@ -345,7 +389,14 @@ func (s *Service) ListNamespacesAll(ctx context.Context, p NamespacesParams, opt
 	return pager.Walk(ctx, p.Limit, p.Offset, 100, func(ctx context.Context, limit, offset int) (pager.Page[[]string], error) {
 		q := p
 		q.Limit, q.Offset = limit, offset
-		ns, err := s.namespacesPage(ctx, q, opts)
-		return pager.Page[[]string]{Items: ns}, err
+		return s.namespacesPage(ctx, q, opts)
 	})
+}
+
+// missingList is the Check reason of an answer without its list field.
+func missingList(field string, missing bool) string {
+	if missing {
+		return "the answer has no " + field + " list"
+	}
+	return ""
 }

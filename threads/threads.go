@@ -9,6 +9,7 @@ package threads
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"net/url"
@@ -79,7 +80,9 @@ type CreateParams struct {
 
 // Create creates a thread (POST /threads). A create without ThreadID is not
 // retried after a server error, since the thread may exist already; with
-// ThreadID it is.
+// ThreadID it is, and a retry that finds the id taken (409) after an attempt
+// that may have created it returns the thread (see Retries in package
+// client).
 func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.RequestOption) (*Thread, error) {
 	if p.GraphID != "" {
 		md := make(map[string]any, len(p.Metadata)+1)
@@ -90,8 +93,13 @@ func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.
 		p.Metadata = md
 	}
 	var t Thread
-	_, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/threads", Body: p, Idempotent: p.ThreadID != "", Options: opts}, &t)
-	if err != nil {
+	req := &transport.Request{Method: http.MethodPost, Path: "/threads", Body: p, Idempotent: p.ThreadID != "", Options: opts, Check: t.check}
+	if _, err := s.b.Do(ctx, req, &t); err != nil {
+		if p.ThreadID != "" && req.Retried() && errors.Is(err, langgraph.ErrConflict) {
+			// An attempt that failed with a 5xx or a broken connection
+			// created the thread.
+			return s.Get(ctx, p.ThreadID, opts...)
+		}
 		return nil, err
 	}
 	return &t, nil
@@ -104,7 +112,7 @@ func (s *Service) Get(ctx context.Context, threadID string, opts ...langgraph.Re
 		return nil, err
 	}
 	var t Thread
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts}, &t); err != nil {
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Idempotent: true, Options: opts, Check: t.check}, &t); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -137,6 +145,7 @@ func (s *Service) Update(ctx context.Context, threadID string, p UpdateParams, o
 		return nil, err
 	}
 	var t Thread
+	req.Check = t.check
 	if _, err := s.b.Do(ctx, req, &t); err != nil {
 		return nil, err
 	}
@@ -209,6 +218,19 @@ func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.
 	return page.Items, err
 }
 
+// SearchPage is Search that also returns the paging headers (total, and
+// where the next page starts).
+func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) (*langgraph.Page[Thread], error) {
+	if err := pager.Check(p.Limit, p.Offset); err != nil {
+		return nil, err
+	}
+	page, err := s.searchPage(ctx, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	return page.Public(), nil
+}
+
 func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Thread], error) {
 	return pager.Search[Thread](ctx, s.b, "/threads/search", p, opts)
 }
@@ -250,7 +272,7 @@ func (s *Service) Copy(ctx context.Context, threadID string, opts ...langgraph.R
 		return nil, err
 	}
 	var t Thread
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: struct{}{}, Options: opts}, &t); err != nil {
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: struct{}{}, Options: opts, Check: t.check}, &t); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -324,7 +346,7 @@ func (s *Service) GetState(ctx context.Context, threadID string, p StateParams, 
 			Checkpoint *langgraph.Checkpoint `json:"checkpoint"`
 			Subgraphs  bool                  `json:"subgraphs,omitzero"`
 		}{p.Checkpoint, p.Subgraphs}
-		if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true, Options: opts}, &st); err != nil {
+		if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true, Options: opts, Check: st.check}, &st); err != nil {
 			return nil, err
 		}
 	default:
@@ -339,7 +361,7 @@ func (s *Service) GetState(ctx context.Context, threadID string, p StateParams, 
 			return nil, err
 		}
 		q := url.Values{"subgraphs": {strconv.FormatBool(p.Subgraphs)}}
-		if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q, Idempotent: true, Options: opts}, &st); err != nil {
+		if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q, Idempotent: true, Options: opts, Check: st.check}, &st); err != nil {
 			return nil, err
 		}
 	}

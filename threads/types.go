@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
 // Status is a thread's status.
@@ -42,6 +43,9 @@ type Thread struct {
 	// Extracted holds the values selected with SearchParams.Extract.
 	Extracted map[string]json.RawMessage `json:"extracted,omitzero"`
 }
+
+// check is the transport's Check of an answer that must be a thread.
+func (t *Thread) check() string { return transport.Missing("thread_id", t.ThreadID) }
 
 // State is a thread's state at one checkpoint.
 type State struct {
@@ -135,6 +139,14 @@ func (s *State) fill() {
 	for _, t := range s.Tasks {
 		s.Interrupts = append(s.Interrupts, t.Interrupts...)
 	}
+}
+
+// check is the transport's Check of an answer that must be a state.
+func (s *State) check() string {
+	if len(s.Values) == 0 {
+		return "the answer has no values"
+	}
+	return ""
 }
 
 // Decode unmarshals the state's values into v.

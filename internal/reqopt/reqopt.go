@@ -17,6 +17,9 @@ type Options struct {
 	Query url.Values
 	// Timeout bounds the call (retries included); zero means none.
 	Timeout time.Duration
+	// OnResponse, when set, is called with the status and headers of the
+	// call's successful response (of each, for a call that sends several).
+	OnResponse func(status int, h http.Header)
 }
 
 // SetHeader records a header override.

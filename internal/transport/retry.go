@@ -22,6 +22,14 @@ type policyKey struct{}
 // means the server did nothing, and on errors that show the request never
 // left the client; a 5xx or a reset connection may hide work already done.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	retry, perr := policy(ctx, resp, err)
+	if retry {
+		noteRetry(ctx, resp, err)
+	}
+	return retry, perr
+}
+
+func policy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}

@@ -5,6 +5,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -50,6 +51,13 @@ type Config struct {
 	// MaxEventSize is the largest accepted stream event in bytes; zero means
 	// the default of package sse (32 MiB).
 	MaxEventSize int
+	// MaxResponseSize is the largest accepted JSON answer in bytes; zero
+	// means DefaultMaxResponseSize.
+	MaxResponseSize int64
+	// PerCallCredentials makes every request that needs credentials fail
+	// with langgraph.ErrNoCredentials unless its own options or its context
+	// set Authorization or x-api-key.
+	PerCallCredentials bool
 }
 
 // Defaults of the retry policy.
@@ -59,6 +67,10 @@ const (
 	DefaultMaxWait       = 8 * time.Second
 	DefaultMaxRetryAfter = 30 * time.Second
 )
+
+// DefaultMaxResponseSize bounds a JSON answer (or a wait's result): 128 MiB,
+// far above any real answer, and four times the default stream event limit.
+const DefaultMaxResponseSize = 128 << 20
 
 // Backend sends requests for every resource service of one client.
 type Backend struct {
@@ -72,6 +84,8 @@ type Backend struct {
 	maxWait   time.Duration
 	maxRA     time.Duration
 	maxEvent  int
+	maxBody   int64
+	perCall   bool
 }
 
 // New builds a Backend.
@@ -92,6 +106,11 @@ func New(cfg Config) (*Backend, error) {
 		maxWait:   orDefault(cfg.MaxWait, DefaultMaxWait),
 		maxRA:     orDefault(cfg.MaxRetryAfter, DefaultMaxRetryAfter),
 		maxEvent:  cfg.MaxEventSize,
+		maxBody:   cfg.MaxResponseSize,
+		perCall:   cfg.PerCallCredentials,
+	}
+	if b.maxBody <= 0 {
+		b.maxBody = DefaultMaxResponseSize
 	}
 	if b.header == nil {
 		b.header = make(http.Header)
@@ -105,6 +124,7 @@ func New(cfg Config) (*Backend, error) {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	hc.Transport = &headerTransport{base: base, origin: b.origin}
+	hc.CheckRedirect = sameOriginRedirects(b.origin, hc.CheckRedirect)
 
 	rc := retryablehttp.NewClient()
 	rc.HTTPClient = hc
@@ -120,6 +140,7 @@ func New(cfg Config) (*Backend, error) {
 	}
 	rc.RetryWaitMin, rc.RetryWaitMax = b.minWait, b.maxWait
 	rc.CheckRetry = checkRetry
+	rc.RequestLogHook = countAttempt
 	rc.Backoff = b.backoff
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	b.rc = rc
@@ -159,7 +180,22 @@ type Request struct {
 	Idempotent bool
 	// Options are the call's own options, applied after those on the context.
 	Options []langgraph.RequestOption
+	// NoAuth marks a route that needs no credentials (GET /info): it is
+	// sent even when the client requires per-call credentials.
+	NoAuth bool
+	// Check, when set, is called by Do after a successful decode; a
+	// non-empty reason (e.g. "no thread_id") makes the answer a
+	// *langgraph.ResponseError.
+	Check func() string
+
+	retried bool // set by Open: an earlier attempt may have taken effect
 }
+
+// Retried reports, after Open or Do, that the request was sent again after
+// an attempt that may have taken effect (a 5xx, or a connection that broke
+// after the request left). A DELETE answered 404 after such a retry is
+// reported as a success by Open: the first attempt deleted the resource.
+func (r *Request) Retried() bool { return r.retried }
 
 // Open sends the request and returns the response with its body unread; a
 // status of 400 or more becomes an *langgraph.APIError. The caller closes the
@@ -232,6 +268,10 @@ func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Options) (*
 		}
 	}
 
+	if b.perCall && !r.NoAuth && opts.Header.Get("Authorization") == "" && opts.Header.Get("X-Api-Key") == "" {
+		return nil, fmt.Errorf("%w: %s %s: the client requires per-call credentials (client.WithPerCallCredentials): "+
+			"pass the end user's with langgraph.WithBearerToken or langgraph.WithAPIKey, on the call or on its context", langgraph.ErrNoCredentials, r.Method, r.Path)
+	}
 	creds := b.header.Clone()
 	_, callSetsAuth := opts.Header["Authorization"]
 	var token string
@@ -250,6 +290,8 @@ func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Options) (*
 		}
 	}
 
+	var call callState
+	ctx = context.WithValue(ctx, callKey{}, &call)
 	resp, err := b.send(ctx, r, u, body, creds)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && token != "" {
 		// One refresh and retry: the token may have expired since it was issued.
@@ -260,12 +302,27 @@ func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Options) (*
 			resp, err = b.send(ctx, r, u, body, creds)
 		}
 	}
+	r.retried = call.ambiguous
 	if err != nil {
 		return nil, b.transportError(ctx, r.Method, u, err)
 	}
-	if resp.StatusCode >= 400 {
+	switch {
+	case isRedirect(resp.StatusCode):
+		// Only a redirect to another origin comes back (see
+		// sameOriginRedirects): the request is not sent there.
+		defer drainClose(resp.Body)
+		return nil, redirectError(r.Method, u, resp)
+	case resp.StatusCode == http.StatusNotFound && r.Method == http.MethodDelete && r.retried:
+		// The attempt that failed with a 5xx or a broken connection did the
+		// delete: the resource is gone, as asked.
+		drainClose(resp.Body)
+		return &http.Response{StatusCode: http.StatusNoContent, Header: resp.Header, Body: http.NoBody, Request: resp.Request}, nil
+	case resp.StatusCode >= 400:
 		defer drainClose(resp.Body)
 		return nil, NewAPIError(r.Method, u, resp)
+	}
+	if opts.OnResponse != nil {
+		opts.OnResponse(resp.StatusCode, resp.Header)
 	}
 	return resp, nil
 }
@@ -328,8 +385,12 @@ func (b *Backend) transportError(ctx context.Context, method, u string, err erro
 	return &langgraph.ConnectionError{Method: method, URL: u, Sent: sent, Err: err}
 }
 
-// Do sends the request and decodes a JSON response into out (when out is not
-// nil and the body is not empty). It returns the response headers.
+// Do sends the request and decodes its JSON answer into out. With out nil
+// the body is read and dropped. Otherwise the answer must be JSON: an empty
+// or malformed body is a *langgraph.ResponseError (so is a failed r.Check),
+// a body cut before its end a *langgraph.ConnectionError with Sent set, and
+// a body over the size limit an error matching langgraph.ErrResponseTooLarge.
+// It returns the response headers.
 func (b *Backend) Do(ctx context.Context, r *Request, out any) (http.Header, error) {
 	resp, err := b.Open(ctx, r)
 	if err != nil {
@@ -339,24 +400,95 @@ func (b *Backend) Do(ctx context.Context, r *Request, out any) (http.Header, err
 	if out == nil {
 		return resp.Header, nil
 	}
-	if err := DecodeJSON(resp.Body, out); err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = ctxErr
+	data, err := b.ReadAll(ctx, r.Method, resp)
+	if err != nil {
+		return resp.Header, err
+	}
+	if err := DecodeAnswer(r.Method, resp, data, out); err != nil {
+		return resp.Header, err
+	}
+	if r.Check != nil {
+		if why := r.Check(); why != "" {
+			return resp.Header, answerError(r.Method, resp, data, why, nil)
 		}
-		return resp.Header, fmt.Errorf("langgraph: reading the response of %s %s: %w", r.Method, r.Path, err)
 	}
 	return resp.Header, nil
 }
 
-// DecodeJSON decodes one JSON value from r into out; an empty body (such as a
-// 204) leaves out untouched. Leading whitespace is skipped, so the JS server's
-// keep-alive newlines before a wait's result are fine.
-func DecodeJSON(r io.Reader, out any) error {
-	err := json.NewDecoder(r).Decode(out)
-	if err == io.EOF {
-		return nil
+// ReadAll reads a response body whole, up to the client's size limit. A
+// body cut before its end is a *langgraph.ConnectionError (Sent, with the
+// status); a body over the limit matches langgraph.ErrResponseTooLarge; a
+// context that ended is reported as such.
+func (b *Backend) ReadAll(ctx context.Context, method string, resp *http.Response) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= b.maxBody {
+		buf.Grow(int(n))
 	}
-	return err
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, b.maxBody+1))
+	u := requestURL(resp)
+	switch {
+	case err != nil:
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			err = ctxErr
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			// The caller's context, or the call's timeout, ended the read.
+			return nil, fmt.Errorf("langgraph: reading the response of %s %s: %w", method, u, err)
+		}
+		return nil, &langgraph.ConnectionError{Method: method, URL: u, Sent: true, StatusCode: resp.StatusCode, Err: err}
+	case int64(buf.Len()) > b.maxBody:
+		return nil, fmt.Errorf("%w: %s %s: the answer exceeds %d bytes (raise the limit with client.WithMaxResponseSize)", langgraph.ErrResponseTooLarge, method, u, b.maxBody)
+	}
+	return buf.Bytes(), nil
+}
+
+// DecodeAnswer decodes the JSON answer data of resp into out. Leading white
+// space is skipped (the JS server writes keep-alive newlines before a
+// wait's result). An empty or malformed answer is a *langgraph.ResponseError.
+func DecodeAnswer(method string, resp *http.Response, data []byte, out any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return answerError(method, resp, data, "empty body where JSON was expected", nil)
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return answerError(method, resp, data, "the body is not the expected JSON", err)
+	}
+	return nil
+}
+
+func answerError(method string, resp *http.Response, data []byte, why string, err error) *langgraph.ResponseError {
+	return &langgraph.ResponseError{
+		Method:      method,
+		URL:         requestURL(resp),
+		StatusCode:  resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		Reason:      why,
+		Body:        bytes.Clone(data[:min(len(data), 512)]),
+		Err:         err,
+	}
+}
+
+// ResponseError builds the *langgraph.ResponseError of an answer that
+// cannot be what the endpoint promises.
+func ResponseError(method string, resp *http.Response, data []byte, why string) error {
+	return answerError(method, resp, data, why, nil)
+}
+
+// requestURL is the URL a response answered, without user info.
+func requestURL(resp *http.Response) string {
+	if resp.Request == nil || resp.Request.URL == nil {
+		return ""
+	}
+	u := *resp.Request.URL
+	u.User = nil
+	return u.String()
+}
+
+// Missing returns the Check reason for an answer that lacks its id field.
+func Missing(field string, value string) string {
+	if value == "" {
+		return "the answer has no " + field
+	}
+	return ""
 }
 
 type cancelBody struct {
@@ -425,3 +557,69 @@ func Origin(u *url.URL) string {
 // SameOrigin reports whether target, resolved against the base URL, has the
 // base URL's origin.
 func (b *Backend) SameOrigin(target *url.URL) bool { return Origin(target) == b.origin }
+
+// callState records, across the attempts of one request, what a retry must
+// know: whether an earlier attempt may have taken effect.
+type callState struct {
+	attempts  int
+	ambiguous bool // an attempt failed after the request may have reached the server
+}
+
+type callKey struct{}
+
+// countAttempt is the retry layer's RequestLogHook: it counts attempts.
+func countAttempt(_ retryablehttp.Logger, req *http.Request, _ int) {
+	if c, ok := req.Context().Value(callKey{}).(*callState); ok {
+		c.attempts++
+	}
+}
+
+// noteRetry records the outcome of an attempt that is about to be retried.
+func noteRetry(ctx context.Context, resp *http.Response, err error) {
+	c, ok := ctx.Value(callKey{}).(*callState)
+	if !ok {
+		return
+	}
+	if err != nil && !neverSent(err) || resp != nil && resp.StatusCode >= 500 {
+		c.ambiguous = true
+	}
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// sameOriginRedirects follows redirects within origin only (then asks next,
+// the caller's own policy, if any). A redirect to another origin is not
+// followed: the client gets the redirect itself and reports it as a
+// *langgraph.RedirectError, so that neither the request body nor a Referer
+// goes there.
+func sameOriginRedirects(origin string, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if Origin(req.URL) != origin {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}
+
+func redirectError(method, u string, resp *http.Response) error {
+	target := resp.Header.Get("Location")
+	if loc, err := resp.Location(); err == nil {
+		loc.User, loc.RawQuery, loc.ForceQuery, loc.Fragment = nil, "", false, ""
+		target = loc.String()
+	} else {
+		target = "(no valid Location)"
+	}
+	return &langgraph.RedirectError{Method: method, URL: u, StatusCode: resp.StatusCode, Location: target}
+}

@@ -404,32 +404,29 @@ func TestNoCredentialsToAnotherOrigin(t *testing.T) {
 	defer base.Close()
 
 	secrets := []string{"tok-default", "key-default", "tenant-secret", "tok-call", "tok-source"}
-	check := func(t *testing.T, h http.Header) {
+	// A redirect to another origin is not followed: nothing (no body, no
+	// Referer, no credential) goes there, and the caller gets a typed error
+	// that names the status and the target.
+	notFollowed := func(t *testing.T, b *Backend, ctx context.Context, r *Request, status int) {
 		t.Helper()
-		for _, k := range []string{"Authorization", "X-Api-Key", "X-Tenant"} {
-			if v := h.Get(k); v != "" {
-				t.Errorf("the other origin got %s: %q", k, v)
+		_, err := b.Do(ctx, r, nil)
+		var re *langgraph.RedirectError
+		if !errors.As(err, &re) || re.StatusCode != status || re.Location != other.URL+"/landed" || re.Method != r.Method {
+			t.Fatalf("%s %s = %v; want a *langgraph.RedirectError (%d to %s/landed)", r.Method, r.Path, err, status, other.URL)
+		}
+		for _, s := range secrets {
+			if strings.Contains(err.Error(), s) {
+				t.Errorf("the error holds a secret: %v", err)
 			}
 		}
-		for k, vs := range h {
-			for _, v := range vs {
-				for _, s := range secrets {
-					if strings.Contains(v, s) {
-						t.Errorf("the other origin got a secret in %s", k)
-					}
-				}
-			}
+		if n := other.count(); n != 0 {
+			t.Errorf("the other origin got %d requests", n)
 		}
 	}
-
 	t.Run("defaults", func(t *testing.T) {
 		b := newBackend(t, base.URL, withHeader("Authorization", "Bearer tok-default", "X-Api-Key", "key-default", "X-Tenant", "tenant-secret"))
-		for _, p := range []string{"/away", "/away307"} {
-			if _, err := b.Do(context.Background(), &Request{Method: http.MethodGet, Path: p, Idempotent: true}, nil); err != nil {
-				t.Fatal(err)
-			}
-			check(t, other.last(t))
-		}
+		notFollowed(t, b, context.Background(), &Request{Method: http.MethodGet, Path: "/away", Idempotent: true}, http.StatusFound)
+		notFollowed(t, b, context.Background(), &Request{Method: http.MethodPost, Path: "/away307", Body: map[string]string{"input": "secret run input"}}, http.StatusTemporaryRedirect)
 		mu.Lock()
 		first := baseHits[len(baseHits)-1]
 		mu.Unlock()
@@ -441,15 +438,23 @@ func TestNoCredentialsToAnotherOrigin(t *testing.T) {
 		b := newBackend(t, base.URL, func(c *Config) {
 			c.Token = func(context.Context, string) (string, error) { return "tok-source", nil }
 		})
-		if _, err := b.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/away", Idempotent: true}, nil); err != nil {
-			t.Fatal(err)
-		}
-		check(t, other.last(t))
+		notFollowed(t, b, context.Background(), &Request{Method: http.MethodGet, Path: "/away", Idempotent: true}, http.StatusFound)
 		ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithHeader("X-Tenant", "tenant-secret"))
-		if _, err := b.Do(ctx, &Request{Method: http.MethodGet, Path: "/away", Idempotent: true, Options: []langgraph.RequestOption{langgraph.WithBearerToken("tok-call")}}, nil); err != nil {
-			t.Fatal(err)
+		notFollowed(t, b, ctx, &Request{Method: http.MethodGet, Path: "/away", Idempotent: true, Options: []langgraph.RequestOption{langgraph.WithBearerToken("tok-call")}}, http.StatusFound)
+	})
+	t.Run("the caller's redirect policy still applies within the origin", func(t *testing.T) {
+		var asked atomic.Int32
+		b := newBackend(t, base.URL, func(c *Config) {
+			c.HTTPClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
+				asked.Add(1)
+				return http.ErrUseLastResponse
+			}}
+		})
+		_, err := b.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/here", Idempotent: true}, nil)
+		var re *langgraph.RedirectError
+		if asked.Load() != 1 || !errors.As(err, &re) {
+			t.Errorf("policy asked %d times, err %v; want once, and the unfollowed redirect reported", asked.Load(), err)
 		}
-		check(t, other.last(t))
 	})
 	t.Run("same origin keeps them", func(t *testing.T) {
 		b := newBackend(t, base.URL, withHeader("Authorization", "Bearer tok-default", "X-Api-Key", "key-default", "X-Tenant", "tenant-secret"))
@@ -682,17 +687,18 @@ func TestNewRejectsUserInfo(t *testing.T) {
 	}
 }
 
-func TestDecodeJSON(t *testing.T) {
+func TestDecodeAnswer(t *testing.T) {
+	resp := &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/plain"}},
+		Request: &http.Request{URL: &url.URL{Scheme: "http", Host: "h", Path: "/x"}}}
 	var v map[string]int
-	if err := DecodeJSON(strings.NewReader("\n\n\n{\"a\":1}"), &v); err != nil || v["a"] != 1 {
+	if err := DecodeAnswer("GET", resp, []byte("\n\n\n{\"a\":1}"), &v); err != nil || v["a"] != 1 {
 		t.Errorf("keep-alive newlines: %v %v", v, err)
 	}
-	v = map[string]int{"kept": 1}
-	if err := DecodeJSON(strings.NewReader(""), &v); err != nil || v["kept"] != 1 {
-		t.Errorf("empty body: %v %v", v, err)
-	}
-	if err := DecodeJSON(strings.NewReader("{"), &v); err == nil {
-		t.Error("want an error for a truncated body")
+	for _, body := range []string{"", "\n \n", "{", "nope"} {
+		var re *langgraph.ResponseError
+		if err := DecodeAnswer("GET", resp, []byte(body), &v); !errors.As(err, &re) || re.URL != "http://h/x" || re.ContentType != "text/plain" {
+			t.Errorf("%q: %v; want a *langgraph.ResponseError", body, err)
+		}
 	}
 }
 

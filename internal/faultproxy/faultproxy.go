@@ -1,0 +1,181 @@
+// Package faultproxy is a reverse proxy for tests: it forwards requests to a
+// real server and injects the faults the real server cannot produce (a 502
+// after the server did the work, an empty or cut answer, a redirect to
+// another origin).
+package faultproxy
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Fault is what the proxy does with the requests it matches.
+type Fault struct {
+	// Method and Path select requests: the method, and a path prefix
+	// (raw, escaped); empty matches any.
+	Method, Path string
+	// Times is how many matching requests it applies to; 0 means 1.
+	Times int
+	// Forward sends the request to the server first, so that the work is
+	// done; the server's answer is then replaced as below. Without it the
+	// server never sees the request.
+	Forward bool
+	// Status answers this status with an empty body (e.g. 502).
+	Status int
+	// Body answers 200 (or Status) with this body.
+	Body *string
+	// Cut sends the server's status, headers (with a Content-Length) and the
+	// first Cut bytes of its body, then drops the connection.
+	Cut int
+	// Redirect answers a 307 to this URL.
+	Redirect string
+}
+
+// Seen is one request the proxy received.
+type Seen struct {
+	Method, Path, Query string
+	Header              http.Header
+	Body                string
+}
+
+// Proxy forwards to a target server, applying faults in the order added.
+type Proxy struct {
+	*httptest.Server
+	target string
+	tr     *http.Transport
+
+	mu     sync.Mutex
+	faults []*entry
+	seen   []Seen
+}
+
+type entry struct {
+	Fault
+	left int
+}
+
+// New starts a proxy in front of target (a base URL), closed at the end of
+// the test.
+func New(t testing.TB, target string) *Proxy {
+	t.Helper()
+	p := &Proxy{target: strings.TrimRight(target, "/"), tr: http.DefaultTransport.(*http.Transport).Clone()}
+	p.Server = httptest.NewServer(p)
+	t.Cleanup(func() {
+		p.Close()
+		p.tr.CloseIdleConnections()
+	})
+	return p
+}
+
+// Add registers a fault.
+func (p *Proxy) Add(f Fault) {
+	n := f.Times
+	if n <= 0 {
+		n = 1
+	}
+	p.mu.Lock()
+	p.faults = append(p.faults, &entry{Fault: f, left: n})
+	p.mu.Unlock()
+}
+
+// Requests returns the requests received so far.
+func (p *Proxy) Requests() []Seen {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.seen)
+}
+
+// Count returns the number of requests matching method and path prefix.
+func (p *Proxy) Count(method, path string) int {
+	n := 0
+	for _, s := range p.Requests() {
+		if (method == "" || s.Method == method) && strings.HasPrefix(s.Path, path) {
+			n++
+		}
+	}
+	return n
+}
+
+func (p *Proxy) match(r *http.Request) *Fault {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, e := range p.faults {
+		if e.left > 0 && (e.Method == "" || e.Method == r.Method) && strings.HasPrefix(r.URL.EscapedPath(), e.Path) {
+			e.left--
+			f := e.Fault
+			return &f
+		}
+	}
+	return nil
+}
+
+// ServeHTTP forwards r, or applies the first fault that matches it.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	p.mu.Lock()
+	p.seen = append(p.seen, Seen{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), string(body)})
+	p.mu.Unlock()
+
+	f := p.match(r)
+	if f != nil && !f.Forward && f.Cut == 0 {
+		p.answer(w, f)
+		return
+	}
+	up, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	up.Header = r.Header.Clone()
+	resp, err := p.tr.RoundTrip(up)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	if f != nil && f.Cut == 0 {
+		_, _ = io.Copy(io.Discard, resp.Body) // let the server finish its work
+		p.answer(w, f)
+		return
+	}
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	if f == nil {
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+		return
+	}
+	data, _ := io.ReadAll(resp.Body)
+	w.Header().Del("Transfer-Encoding")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(data[:min(f.Cut, len(data))])
+	w.(http.Flusher).Flush()
+	panic(http.ErrAbortHandler) // drop the connection mid-body
+}
+
+func (p *Proxy) answer(w http.ResponseWriter, f *Fault) {
+	switch {
+	case f.Redirect != "":
+		w.Header().Set("Location", f.Redirect)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+	case f.Body != nil:
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, *f.Body)
+	default:
+		w.WriteHeader(f.Status)
+	}
+}
