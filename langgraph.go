@@ -126,3 +126,19 @@ type RunMetadata struct {
 	// ThreadID is the run's thread; empty for a stateless run.
 	ThreadID string
 }
+
+// Page is one page of a search (the SearchPage methods of each service),
+// with the paging headers of the server's answer.
+type Page[T any] struct {
+	// Items are the page's results.
+	Items []T
+	// Total is the X-Pagination-Total header, or -1 when the server sent
+	// none. The JS server adds the offset to the number of matches (and one
+	// more when the matches fill the page), so read it as a hint there.
+	Total int
+	// Next is the X-Pagination-Next header, the offset of the next page, or
+	// -1 when the server sent none. The JS server sends it only when the page
+	// is full, so -1 does not prove that this is the last page: the All
+	// iterators of each service walk every page.
+	Next int
+}

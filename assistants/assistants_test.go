@@ -342,8 +342,8 @@ func TestSearchPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Assistants) != 3 || !page.HasNext || page.Next != 6 {
-		t.Errorf("page = %+v, want 3 assistants and next 6", page)
+	if len(page.Items) != 3 || page.Next != 6 || page.Total != 7 {
+		t.Errorf("page = %+v, want 3 assistants, next 6, total 7", page)
 	}
 
 	_, c = newFake(t, fixed(`[{"assistant_id":"a"}]`))
@@ -351,15 +351,15 @@ func TestSearchPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Assistants) != 1 || page.HasNext || page.Next != 0 {
-		t.Errorf("page = %+v, want 1 assistant and no next", page)
+	if len(page.Items) != 1 || page.Next != -1 || page.Total != -1 {
+		t.Errorf("page = %+v, want 1 assistant, no next, no total", page)
 	}
 
 	_, c = newFake(t, func(int, call) reply {
 		return reply{Header: map[string]string{"X-Pagination-Next": "soon"}, Body: `[]`}
 	})
 	page, err = c.Assistants.SearchPage(ctx, assistants.SearchParams{})
-	if err != nil || page.HasNext {
+	if err != nil || page.Next != -1 {
 		t.Errorf("a malformed X-Pagination-Next: page = %+v, err = %v; want no next", page, err)
 	}
 }

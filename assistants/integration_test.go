@@ -397,9 +397,18 @@ func TestIntegrationSearch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("SearchPage(limit %d, offset %d): %d assistants, next %d (sent: %v)", p.Limit, p.Offset, len(page.Assistants), page.Next, page.HasNext)
-		if page.HasNext && page.Next != p.Offset+len(page.Assistants) {
+		t.Logf("SearchPage(limit %d, offset %d): %d assistants, next %d, total %d", p.Limit, p.Offset, len(page.Items), page.Next, page.Total)
+		if page.Next != -1 && page.Next != p.Offset+len(page.Items) {
 			t.Errorf("SearchPage(%+v): next = %d, want offset + page length", p, page.Next)
+		}
+		// The JS server's total is the offset plus every match (7), plus
+		// one when that equals the limit.
+		want := p.Offset + 7
+		if p.Limit == 7 {
+			want++
+		}
+		if page.Total != want {
+			t.Errorf("SearchPage(%+v): total = %d, want %d (JS server)", p, page.Total, want)
 		}
 	}
 

@@ -12,7 +12,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -75,6 +74,12 @@ func New(opts ...Option) (*Client, error) {
 	if s.apiKey != "" && s.noAPIKey {
 		return nil, lgerr.Invalid("WithAPIKey and WithoutAPIKey conflict: pass one of them")
 	}
+	if s.perCall {
+		if s.apiKey != "" || s.bearer != "" || s.tokenSource != nil || s.header.Get("Authorization") != "" {
+			return nil, lgerr.Invalid("WithPerCallCredentials conflicts with client-wide credentials (WithAPIKey, WithBearerToken, WithTokenSource, an Authorization header)")
+		}
+		s.noAPIKey = true
+	}
 	header := s.header.Clone()
 	key := s.apiKey
 	if key == "" && !s.noAPIKey {
@@ -91,17 +96,19 @@ func New(opts ...Option) (*Client, error) {
 		token = s.tokenSource.Token
 	}
 	b, err := transport.New(transport.Config{
-		BaseURL:       base,
-		HTTPClient:    s.httpClient,
-		Header:        header,
-		Token:         token,
-		Logger:        s.logger,
-		UserAgent:     "langgraph-go/" + langgraph.Version,
-		MaxRetries:    s.maxRetries,
-		MinWait:       s.minWait,
-		MaxWait:       s.maxWait,
-		MaxRetryAfter: s.maxRetryAfter,
-		MaxEventSize:  s.maxEventSize,
+		BaseURL:            base,
+		HTTPClient:         s.httpClient,
+		Header:             header,
+		Token:              token,
+		Logger:             s.logger,
+		UserAgent:          "langgraph-go/" + langgraph.Version,
+		MaxRetries:         s.maxRetries,
+		MinWait:            s.minWait,
+		MaxWait:            s.maxWait,
+		MaxRetryAfter:      s.maxRetryAfter,
+		MaxEventSize:       s.maxEventSize,
+		MaxResponseSize:    s.maxResponse,
+		PerCallCredentials: s.perCall,
 	})
 	if err != nil {
 		return nil, err
@@ -175,15 +182,28 @@ type Info struct {
 	Raw json.RawMessage `json:"-"`
 }
 
+// UnmarshalJSON decodes the answer and keeps it whole in Raw.
+func (i *Info) UnmarshalJSON(b []byte) error {
+	type plain Info
+	var v plain
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*i = Info(v)
+	i.Raw = append(json.RawMessage(nil), b...)
+	return nil
+}
+
 // Info returns the server's version and feature flags (GET /info).
 func (c *Client) Info(ctx context.Context, opts ...langgraph.RequestOption) (*Info, error) {
-	var raw json.RawMessage
-	if _, err := c.backend.Do(ctx, &transport.Request{Method: http.MethodGet, Path: "/info", Idempotent: true, Options: opts}, &raw); err != nil {
+	if c == nil || c.backend == nil {
+		return nil, lgerr.Invalid("the client was not built by client.New")
+	}
+	var info Info
+	r := &transport.Request{Method: http.MethodGet, Path: "/info", Idempotent: true, NoAuth: true, Options: opts,
+		Check: func() string { return transport.Missing("version", info.Version) }}
+	if _, err := c.backend.Do(ctx, r, &info); err != nil {
 		return nil, err
 	}
-	info := &Info{Raw: raw}
-	if err := json.Unmarshal(raw, info); err != nil {
-		return nil, fmt.Errorf("langgraph: decoding /info: %w", err)
-	}
-	return info, nil
+	return &info, nil
 }

@@ -29,6 +29,8 @@ type settings struct {
 	maxWait       time.Duration
 	maxRetryAfter time.Duration
 	maxEventSize  int
+	maxResponse   int64
+	perCall       bool
 }
 
 // TokenSource supplies the bearer token of each request, for tokens that
@@ -215,6 +217,36 @@ func WithMaxRetryAfter(d time.Duration) Option {
 			return lgerr.Invalid("WithMaxRetryAfter: %v is not positive", d)
 		}
 		s.maxRetryAfter = d
+		return nil
+	}
+}
+
+// WithPerCallCredentials makes a client for a service that acts for its end
+// users: the client holds no credentials of its own (no API key is read
+// from the environment; WithAPIKey, WithBearerToken and WithTokenSource
+// conflict with it), and every call must carry the end user's, with
+// langgraph.WithBearerToken or langgraph.WithAPIKey (or an Authorization or
+// x-api-key langgraph.WithHeader) on the call or on its context. A call
+// without them fails before anything is sent with an error matching
+// langgraph.ErrNoCredentials, instead of running as whoever the
+// environment's key belongs to. Info, which needs no credentials, is exempt.
+func WithPerCallCredentials() Option {
+	return func(s *settings) error {
+		s.perCall = true
+		return nil
+	}
+}
+
+// WithMaxResponseSize sets the largest JSON answer the client accepts, in
+// bytes (default 128 MiB; stream events have their own limit, see
+// WithMaxEventSize). A larger answer fails with an error matching
+// langgraph.ErrResponseTooLarge.
+func WithMaxResponseSize(n int64) Option {
+	return func(s *settings) error {
+		if n <= 0 {
+			return lgerr.Invalid("WithMaxResponseSize: %d is not positive", n)
+		}
+		s.maxResponse = n
 		return nil
 	}
 }

@@ -12,13 +12,33 @@ import (
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
-// Page is one page of results and the server's X-Pagination-Next header, if any.
+// Page is one page of results and the server's paging headers, if any.
 type Page[T any] struct {
 	// Items are the page's results.
 	Items []T
 	// Next is the X-Pagination-Next header: the offset of the next page; empty
 	// when the server did not send it.
 	Next string
+	// Total is the X-Pagination-Total header; empty when the server did not
+	// send it.
+	Total string
+}
+
+// FromHeader returns a Page of items with the paging headers of h.
+func FromHeader[T any](items []T, h http.Header) Page[T] {
+	return Page[T]{Items: items, Next: h.Get("X-Pagination-Next"), Total: h.Get("X-Pagination-Total")}
+}
+
+// Public converts a page to the langgraph.Page of a SearchPage method.
+func (p Page[T]) Public() *langgraph.Page[T] {
+	out := &langgraph.Page[T]{Items: p.Items, Total: -1, Next: -1}
+	if n, err := strconv.Atoi(p.Total); err == nil && n >= 0 {
+		out.Total = n
+	}
+	if n, err := strconv.Atoi(p.Next); err == nil && n >= 0 {
+		out.Next = n
+	}
+	return out
 }
 
 // All yields every item of every page, starting at offset, fetching pages of
@@ -111,5 +131,5 @@ func Search[T any](ctx context.Context, b *transport.Backend, path string, body 
 	if err != nil {
 		return Page[T]{}, err
 	}
-	return Page[T]{Items: out, Next: h.Get("X-Pagination-Next")}, nil
+	return FromHeader(out, h), nil
 }
