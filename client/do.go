@@ -70,12 +70,12 @@ func routePath(path string) (string, url.Values, error) {
 	}
 	segs := strings.Split(raw[1:], "/")
 	for i, seg := range segs {
-		if seg == "" && i == len(segs)-1 && i > 0 {
-			continue // a trailing slash
+		if seg == "" && (i < len(segs)-1 || i == 0) {
+			return "", nil, lgerr.Invalid("Do: path %q has an empty segment", clip(path))
 		}
-		if err := transport.CheckSegment("path segment", seg); err != nil {
-			return "", nil, err
-		}
+	}
+	if err := transport.CheckPath(raw); err != nil {
+		return "", nil, err
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {

@@ -96,13 +96,6 @@ func TestRefusalsMatchErrInvalidArgument(t *testing.T) {
 	}
 }
 
-func firstErr[T any](seq func(func(T, error) bool)) error {
-	for _, err := range seq {
-		return err
-	}
-	return nil
-}
-
 // TestEveryFailureTyped: against servers that misbehave in every way we
 // know of, every call fails with an error that errors.Is/As can place.
 func TestEveryFailureTyped(t *testing.T) {

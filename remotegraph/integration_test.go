@@ -541,6 +541,30 @@ func TestIntegrationAPIKeyFromEnv(t *testing.T) {
 	}
 }
 
+// With client.WithPerCallCredentials, a RemoteGraph in a service that holds
+// its own key in the environment never runs as that key's user: a call
+// without the end user's credentials fails before anything is sent.
+func TestIntegrationPerCallCredentials(t *testing.T) {
+	ctx := integration(t)
+	t.Setenv("LANGGRAPH_API_KEY", testserver.APIKeyCarol)
+	g, err := remotegraph.New(testserver.GraphAgent, remotegraph.WithURL(srv.URL()), remotegraph.WithClientOptions(client.WithPerCallCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Invoke(ctx, say("anyone"), remotegraph.RunParams{}); !errors.Is(err, langgraph.ErrNoCredentials) {
+		t.Fatalf("Invoke without credentials = %v; want ErrNoCredentials", err)
+	}
+	for _, err := range g.Stream(ctx, say("anyone"), remotegraph.StreamParams{}) {
+		if !errors.Is(err, langgraph.ErrNoCredentials) {
+			t.Fatalf("Stream without credentials = %v; want ErrNoCredentials", err)
+		}
+	}
+	res, err := g.Invoke(as(ctx, testserver.Bob), say("me"), remotegraph.RunParams{})
+	if err != nil || decodeAgent(t, res.Values).identity() != "bob" {
+		t.Errorf("Invoke as bob: %v", err)
+	}
+}
+
 // A RemoteGraph built on an existing client shares its credentials.
 func TestIntegrationWithClient(t *testing.T) {
 	ctx := integration(t)

@@ -75,5 +75,5 @@ func ExampleService_PutItem_dottedLabel() {
 	}
 	err = c.Store.PutItem(context.Background(), []string{"alice", "v1.2"}, "k", map[string]any{"x": 1}, store.PutParams{})
 	fmt.Println(err)
-	// Output: langgraph: store: namespace ["alice" "v1.2"]: label "v1.2" contains '.', which namespace labels cannot contain
+	// Output: langgraph: invalid argument: store: namespace ["alice" "v1.2"]: label "v1.2" contains '.', which namespace labels cannot contain
 }
