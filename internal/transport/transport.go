@@ -614,7 +614,7 @@ func sameOriginRedirects(origin string, next func(*http.Request, []*http.Request
 }
 
 func redirectError(method, u string, resp *http.Response) error {
-	target := resp.Header.Get("Location")
+	var target string
 	if loc, err := resp.Location(); err == nil {
 		loc.User, loc.RawQuery, loc.ForceQuery, loc.Fragment = nil, "", false, ""
 		target = loc.String()
