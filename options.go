@@ -2,6 +2,7 @@ package langgraph
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,111 +11,354 @@ import (
 	"github.com/langgraph-go/langgraph/internal/reqopt"
 )
 
-// RequestOption changes a single call: its credentials, headers, query or
-// timeout. Pass options as the last arguments of any method, or attach them to
-// a context with WithRequestOptions so that every call made with that context
-// uses them. Options given to the method are applied after those of the
-// context, and both after the client's defaults; the last one wins. A nil
-// option is ignored.
+// Option configures a client (client.New), a view of one
+// (Client.WithOptions), a service (NewService of each service package), or
+// one call (the last arguments of every method; or, for every call made
+// with a context, ContextWithOptions). Each option says in its doc where it
+// applies; one given where it does not apply is an error matching
+// ErrInvalidArgument, reported by client.New or by the call. Options are
+// checked when applied and return errors; the zero Option does nothing.
 //
-// Credentials and headers set here are sent only to the client's base URL
-// origin, like the client's own.
-type RequestOption func(*reqopt.Options) error
+// Precedence, from weakest to strongest: the client's options, a view's,
+// the context's, the call's. Within one list, later options win.
+//
+// Write your own option by combining others with Options:
+//
+//	func AsUser(u User) langgraph.Option {
+//		return langgraph.Options(langgraph.WithBearerToken(u.Token), langgraph.WithHeader("x-tenant", u.Tenant))
+//	}
+type Option struct {
+	name  string
+	scope scope
+	apply func(*reqopt.Settings) error
+	all   []Option // Options
+}
 
-// WithBearerToken sends "Authorization: Bearer <token>" on this call, in place
-// of the client's bearer token or token source. Use it to act for one end user
-// through a shared client.
-func WithBearerToken(token string) RequestOption {
-	return func(o *reqopt.Options) error {
-		if err := checkHeaderValue("bearer token", token); err != nil {
-			return err
-		}
-		if token == "" {
-			return invalid("WithBearerToken: empty token")
-		}
-		o.SetHeader("Authorization", "Bearer "+token)
-		return nil
+type scope int
+
+const (
+	anywhere   scope = iota
+	clientOnly       // client.New and NewService
+	callOnly         // calls, contexts and views
+)
+
+func init() {
+	reqopt.Apply = func(o any, s *reqopt.Settings, level reqopt.Level) error { return o.(Option).applyTo(s, level) }
+	reqopt.Make = func(name string, f func(*reqopt.Settings) error) any {
+		return Option{name: name, scope: clientOnly, apply: f}
 	}
 }
 
-// WithAPIKey sends "x-api-key: <key>" on this call, in place of the client's key.
-func WithAPIKey(key string) RequestOption {
-	return func(o *reqopt.Options) error {
+func (o Option) applyTo(s *reqopt.Settings, level reqopt.Level) error {
+	if o.all != nil {
+		for _, sub := range o.all {
+			if err := sub.applyTo(s, level); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if o.apply == nil {
+		return nil
+	}
+	switch {
+	case o.scope == clientOnly && level != reqopt.Client:
+		return invalid("%s configures a client: pass it to client.New (or NewService), not to a call, a context or Client.WithOptions", o.name)
+	case o.scope == callOnly && level == reqopt.Client:
+		return invalid("%s applies to calls: pass it to a call, to ContextWithOptions or to Client.WithOptions, not to client.New", o.name)
+	}
+	return o.apply(s)
+}
+
+// Options combines options into one, applied in order.
+func Options(opts ...Option) Option {
+	return Option{name: "Options", all: append([]Option{}, opts...)}
+}
+
+func option(name string, sc scope, f func(*reqopt.Settings) error) Option {
+	return Option{name: name, scope: sc, apply: f}
+}
+
+// ContextWithOptions returns a context whose calls use opts, after the
+// options already on ctx. A service that acts for many end users can attach
+// each user's credentials once, where the request comes in, and pass the
+// context down:
+//
+//	ctx = langgraph.ContextWithOptions(ctx, langgraph.WithBearerToken(userToken))
+//	c.Threads.Search(ctx, threads.SearchParams{}) // runs as that user
+//
+// Only options that apply to calls belong here; a client option makes every
+// call with this context fail with ErrInvalidArgument.
+func ContextWithOptions(ctx context.Context, opts ...Option) context.Context {
+	prev, _ := ctx.Value(reqopt.ContextKey{}).([]Option)
+	all := make([]Option, 0, len(prev)+len(opts))
+	all = append(append(all, prev...), opts...)
+	return context.WithValue(ctx, reqopt.ContextKey{}, all)
+}
+
+// WithBaseURL sets the deployment URL, e.g. "http://localhost:8123" or
+// "https://my-deployment.example.com/prefix": absolute http or https, with
+// a host and no user info, query or fragment. Without it the client reads
+// LANGGRAPH_API_URL, else uses http://localhost:8123. Client only.
+func WithBaseURL(u string) Option {
+	return option("WithBaseURL", clientOnly, func(s *reqopt.Settings) error {
+		if _, why := reqopt.ParseBaseURL(u); why != "" {
+			return invalid("%s", why)
+		}
+		s.BaseURL = u
+		return nil
+	})
+}
+
+// WithAPIKey sends "x-api-key: <key>" (white space and one pair of quotes
+// around the key are removed). On a client it replaces the key from the
+// environment (LANGGRAPH_API_KEY, LANGSMITH_API_KEY, LANGCHAIN_API_KEY); on
+// a call, the client's key. Anywhere.
+func WithAPIKey(key string) Option {
+	return option("WithAPIKey", anywhere, func(s *reqopt.Settings) error {
+		key := reqopt.CleanKey(key)
+		if key == "" {
+			return invalid("WithAPIKey: empty key (use WithoutAPIKey to send none)")
+		}
 		if err := checkHeaderValue("API key", key); err != nil {
 			return err
 		}
-		if key == "" {
-			return invalid("WithAPIKey: empty key")
-		}
-		o.SetHeader("X-Api-Key", key)
+		s.SetHeader("X-Api-Key", key)
 		return nil
-	}
+	})
 }
 
-// WithHeader sets a header on this call, overriding the client's default for
-// that name. An empty value removes the header from the call, e.g.
-// WithHeader("x-api-key", "") drops the client's API key.
-func WithHeader(name, value string) RequestOption {
-	return func(o *reqopt.Options) error {
-		if err := CheckHeader(name, value); err != nil {
+// WithoutAPIKey makes the client read no API key from the environment. It
+// conflicts with WithAPIKey on the same client. Client only.
+func WithoutAPIKey() Option {
+	return option("WithoutAPIKey", clientOnly, func(s *reqopt.Settings) error {
+		s.NoAPIKey = true
+		return nil
+	})
+}
+
+// WithBearerToken sends "Authorization: Bearer <token>", the usual
+// credential of deployments with custom auth. On a call it replaces the
+// client's bearer token or token source. Anywhere.
+func WithBearerToken(token string) Option {
+	return option("WithBearerToken", anywhere, func(s *reqopt.Settings) error {
+		if token == "" {
+			return invalid("WithBearerToken: empty token")
+		}
+		if err := checkHeaderValue("bearer token", token); err != nil {
 			return err
 		}
-		o.SetHeader(name, value)
+		s.SetHeader("Authorization", "Bearer "+token)
 		return nil
-	}
+	})
 }
 
-// WithQueryParam adds a query parameter to this call.
-func WithQueryParam(name, value string) RequestOption {
-	return func(o *reqopt.Options) error {
+// TokenSource supplies the bearer token of each request, for tokens that
+// expire. The client calls Token with an empty rejected before every request;
+// if the server answers 401, it calls Token once more with the refused token
+// in rejected and, if the new token differs, sends the request again once.
+// Token must be safe for concurrent use.
+type TokenSource interface {
+	// Token returns the bearer token for a request; rejected is empty, or
+	// the token the server just refused with a 401.
+	Token(ctx context.Context, rejected string) (string, error)
+}
+
+// TokenSourceFunc adapts a function to TokenSource.
+type TokenSourceFunc func(ctx context.Context, rejected string) (string, error)
+
+// Token calls f.
+func (f TokenSourceFunc) Token(ctx context.Context, rejected string) (string, error) {
+	return f(ctx, rejected)
+}
+
+// WithTokenSource asks ts for the bearer token of every request, and once
+// more after a 401 (see TokenSource). It conflicts with a client-wide
+// WithBearerToken. Client only.
+func WithTokenSource(ts TokenSource) Option {
+	return option("WithTokenSource", clientOnly, func(s *reqopt.Settings) error {
+		if f, isFunc := ts.(TokenSourceFunc); ts == nil || (isFunc && f == nil) {
+			return invalid("WithTokenSource: nil source")
+		}
+		s.Token = ts.Token
+		return nil
+	})
+}
+
+// WithPerCallCredentials makes a client for a service that acts for its end
+// users: the client holds no credentials of its own (no API key is read
+// from the environment; client-wide WithAPIKey, WithBearerToken,
+// WithTokenSource or an Authorization header conflict with it), and every
+// call must carry the end user's: an Authorization or x-api-key set on the
+// call, its context or a view (Client.WithOptions). A call without them
+// fails before anything is sent with an error matching ErrNoCredentials,
+// instead of running as whoever the environment's key belongs to. Reading
+// the server's info, which needs no credentials, is exempt. Client only.
+func WithPerCallCredentials() Option {
+	return option("WithPerCallCredentials", clientOnly, func(s *reqopt.Settings) error {
+		s.PerCall = true
+		return nil
+	})
+}
+
+// WithHeader sets a header: on a client, a default sent with every request
+// (e.g. a custom credential your auth handler reads; headers whose name
+// starts with "x-" reach the graph's config.configurable); on a call, an
+// override of the client's. An empty value removes the header, e.g.
+// WithHeader("x-api-key", "") on a call drops the client's API key.
+// Headers the SDK sets itself (Content-Type, Content-Length, Host,
+// Transfer-Encoding, Connection) are refused. Anywhere.
+func WithHeader(name, value string) Option {
+	return option("WithHeader", anywhere, func(s *reqopt.Settings) error {
+		if err := checkHeader(name, value); err != nil {
+			return err
+		}
+		s.SetHeader(name, value)
+		return nil
+	})
+}
+
+// WithHeaders sets several headers (see WithHeader). Anywhere.
+func WithHeaders(h map[string]string) Option {
+	return option("WithHeaders", anywhere, func(s *reqopt.Settings) error {
+		for k, v := range h {
+			if err := checkHeader(k, v); err != nil {
+				return err
+			}
+			s.SetHeader(k, v)
+		}
+		return nil
+	})
+}
+
+// WithQueryParam adds a query parameter to a call. Calls only.
+func WithQueryParam(name, value string) Option {
+	return option("WithQueryParam", callOnly, func(s *reqopt.Settings) error {
 		if name == "" {
 			return invalid("WithQueryParam: empty name")
 		}
-		if o.Query == nil {
-			o.Query = make(url.Values)
+		if s.Query == nil {
+			s.Query = make(url.Values)
 		}
-		o.Query.Add(name, value)
+		s.Query.Add(name, value)
 		return nil
-	}
+	})
 }
 
-// WithTimeout bounds this call, retries and backoff included. For streams and
-// waits it bounds the whole run, so prefer a context deadline there.
-func WithTimeout(d time.Duration) RequestOption {
-	return func(o *reqopt.Options) error {
+// WithTimeout bounds a call, retries and backoff included; on a client, every
+// call. For streams and waits it bounds the whole run, so prefer a context
+// deadline there; the client sets no timeout by default, since waits and
+// streams last as long as their run. Anywhere.
+func WithTimeout(d time.Duration) Option {
+	return option("WithTimeout", anywhere, func(s *reqopt.Settings) error {
 		if d <= 0 {
 			return invalid("WithTimeout: %v is not positive", d)
 		}
-		o.Timeout = d
+		s.Timeout = d
 		return nil
-	}
+	})
 }
 
-type ctxKey struct{}
-
-// WithRequestOptions returns a context whose calls use opts. A service that
-// acts for many end users can attach each user's token once, where the request
-// comes in, and pass the context down:
-//
-//	ctx = langgraph.WithRequestOptions(ctx, langgraph.WithBearerToken(userToken))
-//	c.Threads.Search(ctx, threads.SearchParams{}) // runs as that user
-//
-// Options already on ctx are kept; the new ones are applied after them.
-func WithRequestOptions(ctx context.Context, opts ...RequestOption) context.Context {
-	prev := RequestOptionsFromContext(ctx)
-	all := make([]RequestOption, 0, len(prev)+len(opts))
-	all = append(append(all, prev...), opts...)
-	return context.WithValue(ctx, ctxKey{}, all)
+// WithMaxRetries sets how many times a failed request may be retried
+// (default 3; 0 disables retries). Which failures are retried depends on
+// the request: see Retries in the package documentation of client.
+// Anywhere.
+func WithMaxRetries(n int) Option {
+	return option("WithMaxRetries", anywhere, func(s *reqopt.Settings) error {
+		if n < 0 || n > MaxRetriesLimit {
+			return invalid("WithMaxRetries: %d is not between 0 and %d", n, MaxRetriesLimit)
+		}
+		s.MaxRetries, s.RetriesSet = n, true
+		return nil
+	})
 }
 
-// RequestOptionsFromContext returns the options attached by WithRequestOptions.
-func RequestOptionsFromContext(ctx context.Context) []RequestOption {
-	opts, _ := ctx.Value(ctxKey{}).([]RequestOption)
-	return opts
+// MaxRetriesLimit is the largest value WithMaxRetries accepts.
+const MaxRetriesLimit = 100
+
+// WithRetryWait bounds the exponential backoff between retries (defaults
+// 500ms and 8s). Each wait is drawn from the upper half of min·2^attempt,
+// capped at max. Client only.
+func WithRetryWait(minWait, maxWait time.Duration) Option {
+	return option("WithRetryWait", clientOnly, func(s *reqopt.Settings) error {
+		if minWait <= 0 || maxWait < minWait {
+			return invalid("WithRetryWait: need 0 < min <= max, got %v and %v", minWait, maxWait)
+		}
+		s.MinWait, s.MaxWait = minWait, maxWait
+		return nil
+	})
 }
 
-// CheckHeader reports whether name and value can be sent as an HTTP header.
-func CheckHeader(name, value string) error {
+// WithMaxRetryAfter caps the wait a server may ask for with Retry-After on a
+// 429 or 503 (default 30s). Client only.
+func WithMaxRetryAfter(d time.Duration) Option {
+	return option("WithMaxRetryAfter", clientOnly, func(s *reqopt.Settings) error {
+		if d <= 0 {
+			return invalid("WithMaxRetryAfter: %v is not positive", d)
+		}
+		s.MaxRetryAfter = d
+		return nil
+	})
+}
+
+// WithHTTPClient sends requests through a copy of hc (its Transport, proxy,
+// TLS settings and redirect policy). Credentials are added below hc's
+// Transport, only for the base URL's origin. Leave hc.Timeout at zero: a
+// timeout there would cut long waits and streams; use contexts or
+// WithTimeout. Client only.
+func WithHTTPClient(hc *http.Client) Option {
+	return option("WithHTTPClient", clientOnly, func(s *reqopt.Settings) error {
+		if hc == nil {
+			return invalid("WithHTTPClient: nil client")
+		}
+		s.HTTPClient = hc
+		return nil
+	})
+}
+
+// WithLogger logs the retry layer's lines (request, retry, failure; method
+// and URL only, never headers or credentials) to l at debug and error level.
+// Without it the client logs nothing. Client only.
+func WithLogger(l *slog.Logger) Option {
+	return option("WithLogger", clientOnly, func(s *reqopt.Settings) error {
+		if l == nil {
+			return invalid("WithLogger: nil logger")
+		}
+		s.Logger = l
+		return nil
+	})
+}
+
+// WithMaxEventSize sets the largest stream event the client accepts, in bytes
+// (default 32 MiB). A larger event ends the stream with an error that
+// matches ErrEventTooLarge. LangGraph sends the whole state in one "values"
+// event, so raise it for very large states. Client only.
+func WithMaxEventSize(n int) Option {
+	return option("WithMaxEventSize", clientOnly, func(s *reqopt.Settings) error {
+		if n <= 0 {
+			return invalid("WithMaxEventSize: %d is not positive", n)
+		}
+		s.MaxEventSize = n
+		return nil
+	})
+}
+
+// WithMaxResponseSize sets the largest JSON answer the client accepts, in
+// bytes (default 128 MiB). A larger answer fails with an error matching
+// ErrResponseTooLarge. Client only.
+func WithMaxResponseSize(n int64) Option {
+	return option("WithMaxResponseSize", clientOnly, func(s *reqopt.Settings) error {
+		if n <= 0 {
+			return invalid("WithMaxResponseSize: %d is not positive", n)
+		}
+		s.MaxResponseSize = n
+		return nil
+	})
+}
+
+// checkHeader reports whether name and value can be sent as a header set by
+// an option.
+func checkHeader(name, value string) error {
 	if name == "" {
 		return invalid("empty header name")
 	}
@@ -157,9 +401,9 @@ func (r *Response) RequestID() string { return r.Header.Get("X-Request-Id") }
 // WithResponse fills dst with the status and headers of the call's response
 // once it succeeds. For a call that sends several requests (an iterator over
 // pages, a stream that reconnects) dst holds the last one's. A nil dst is
-// refused.
-func WithResponse(dst *Response) RequestOption {
-	return func(o *reqopt.Options) error {
+// refused. Calls only.
+func WithResponse(dst *Response) Option {
+	return option("WithResponse", callOnly, func(o *reqopt.Settings) error {
 		if dst == nil {
 			return invalid("WithResponse: nil destination")
 		}
@@ -171,5 +415,5 @@ func WithResponse(dst *Response) RequestOption {
 			dst.StatusCode, dst.Header = status, h
 		}
 		return nil
-	}
+	})
 }

@@ -393,7 +393,7 @@ func (p StreamPart) MessagesMetadata() (map[string]MessageMetadata, error) {
 }
 
 // ErrEventTooLarge matches (with errors.Is) the error that ends a stream when
-// one event is larger than the client's limit (client.WithMaxEventSize).
+// one event is larger than the client's limit (langgraph.WithMaxEventSize).
 var ErrEventTooLarge = errors.New("langgraph: stream event too large")
 
 // ErrStreamUsed is yielded when a stream is ranged over a second time: a

@@ -27,8 +27,16 @@ type Service struct {
 	b *transport.Backend
 }
 
-// NewService is used by package client; call client.New instead.
-func NewService(b *transport.Backend) *Service { return &Service{b: b} }
+// NewService returns the assistants service alone, configured by opts as
+// client.New configures a client; most programs use client.New and its
+// Assistants field instead.
+func NewService(opts ...langgraph.Option) (*Service, error) {
+	b, err := transport.FromOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{b: b}, nil
+}
 
 // IfExists says what creating an assistant with a taken id does.
 type IfExists string
@@ -66,7 +74,7 @@ type CreateParams struct {
 // AssistantID is not retried after a server error, since the assistant may
 // exist already; with AssistantID it is, and a retry that finds the id taken
 // (409) after an attempt that may have created it returns the assistant.
-func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.RequestOption) (*Assistant, error) {
+func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.Option) (*Assistant, error) {
 	if p.GraphID == "" {
 		return nil, lgerr.Invalid("graph_id must not be empty")
 	}
@@ -85,7 +93,7 @@ func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.
 
 // Get returns an assistant (GET /assistants/{assistant_id}). A graph id in
 // place of the assistant id returns that graph's system assistant.
-func (s *Service) Get(ctx context.Context, assistantID string, opts ...langgraph.RequestOption) (*Assistant, error) {
+func (s *Service) Get(ctx context.Context, assistantID string, opts ...langgraph.Option) (*Assistant, error) {
 	path, err := transport.Path("/assistants/{assistant_id}", assistantID)
 	if err != nil {
 		return nil, err
@@ -118,7 +126,7 @@ type UpdateParams struct {
 // Update changes an assistant (PATCH /assistants/{assistant_id}). Every
 // update creates a new version, which becomes the latest; the new version
 // number is in the returned Assistant.
-func (s *Service) Update(ctx context.Context, assistantID string, p UpdateParams, opts ...langgraph.RequestOption) (*Assistant, error) {
+func (s *Service) Update(ctx context.Context, assistantID string, p UpdateParams, opts ...langgraph.Option) (*Assistant, error) {
 	path, err := transport.Path("/assistants/{assistant_id}", assistantID)
 	if err != nil {
 		return nil, err
@@ -139,7 +147,7 @@ type DeleteParams struct {
 
 // Delete deletes an assistant with all its versions and its runs (DELETE
 // /assistants/{assistant_id}).
-func (s *Service) Delete(ctx context.Context, assistantID string, p DeleteParams, opts ...langgraph.RequestOption) error {
+func (s *Service) Delete(ctx context.Context, assistantID string, p DeleteParams, opts ...langgraph.Option) error {
 	path, err := transport.Path("/assistants/{assistant_id}", assistantID)
 	if err != nil {
 		return err
@@ -200,7 +208,7 @@ type SearchParams struct {
 }
 
 // Search returns one page of assistants (POST /assistants/search).
-func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) ([]Assistant, error) {
+func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.Option) ([]Assistant, error) {
 	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
@@ -211,7 +219,7 @@ func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.
 // SearchPage is Search that also returns the paging headers (total, and
 // where the next page starts), like the Python SDK's
 // response_format="object".
-func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) (*langgraph.Page[Assistant], error) {
+func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.Option) (*langgraph.Page[Assistant], error) {
 	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
@@ -222,7 +230,7 @@ func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgr
 	return page.Public(), nil
 }
 
-func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Assistant], error) {
+func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.Option) (pager.Page[Assistant], error) {
 	return pager.Search[Assistant](ctx, s.b, "/assistants/search", p, opts)
 }
 
@@ -230,7 +238,7 @@ func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgra
 // (p.Limit per page, 10 when zero) from p.Offset on. It follows the
 // X-Pagination-Next header when the server sends one and stops at a short or
 // empty page. It stops at the first error, which it yields.
-func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Assistant, error] {
+func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.Option) iter.Seq2[Assistant, error] {
 	return pager.Walk(ctx, p.Limit, p.Offset, 10, func(ctx context.Context, limit, offset int) (pager.Page[Assistant], error) {
 		q := p
 		q.Limit, q.Offset = limit, offset
@@ -249,7 +257,7 @@ type CountParams struct {
 }
 
 // Count returns the number of assistants that match (POST /assistants/count).
-func (s *Service) Count(ctx context.Context, p CountParams, opts ...langgraph.RequestOption) (int, error) {
+func (s *Service) Count(ctx context.Context, p CountParams, opts ...langgraph.Option) (int, error) {
 	var n int
 	_, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/assistants/count", Body: p, Idempotent: true, Options: opts}, &n)
 	return n, err
@@ -267,7 +275,7 @@ type GraphParams struct {
 
 // GetGraph returns the structure of the assistant's graph (GET
 // /assistants/{assistant_id}/graph).
-func (s *Service) GetGraph(ctx context.Context, assistantID string, p GraphParams, opts ...langgraph.RequestOption) (*Graph, error) {
+func (s *Service) GetGraph(ctx context.Context, assistantID string, p GraphParams, opts ...langgraph.Option) (*Graph, error) {
 	path, err := transport.Path("/assistants/{assistant_id}/graph", assistantID)
 	if err != nil {
 		return nil, err
@@ -289,7 +297,7 @@ func (s *Service) GetGraph(ctx context.Context, assistantID string, p GraphParam
 
 // GetSchemas returns the JSON schemas of the assistant's graph: input,
 // output, state, config and context (GET /assistants/{assistant_id}/schemas).
-func (s *Service) GetSchemas(ctx context.Context, assistantID string, opts ...langgraph.RequestOption) (*GraphSchema, error) {
+func (s *Service) GetSchemas(ctx context.Context, assistantID string, opts ...langgraph.Option) (*GraphSchema, error) {
 	path, err := transport.Path("/assistants/{assistant_id}/schemas", assistantID)
 	if err != nil {
 		return nil, err
@@ -314,7 +322,7 @@ type SubgraphsParams struct {
 // GetSubgraphs returns the schemas of the assistant's subgraphs, keyed by
 // namespace (GET /assistants/{assistant_id}/subgraphs[/{namespace}]). A graph
 // without subgraphs gives an empty map.
-func (s *Service) GetSubgraphs(ctx context.Context, assistantID string, p SubgraphsParams, opts ...langgraph.RequestOption) (map[string]GraphSchema, error) {
+func (s *Service) GetSubgraphs(ctx context.Context, assistantID string, p SubgraphsParams, opts ...langgraph.Option) (map[string]GraphSchema, error) {
 	var path string
 	var err error
 	if p.Namespace != "" {
@@ -349,7 +357,7 @@ type VersionsParams struct {
 // GetVersions lists an assistant's versions, newest first (POST
 // /assistants/{assistant_id}/versions). The JS server answers
 // langgraph.ErrNotFound when no version matches.
-func (s *Service) GetVersions(ctx context.Context, assistantID string, p VersionsParams, opts ...langgraph.RequestOption) ([]AssistantVersion, error) {
+func (s *Service) GetVersions(ctx context.Context, assistantID string, p VersionsParams, opts ...langgraph.Option) ([]AssistantVersion, error) {
 	path, err := transport.Path("/assistants/{assistant_id}/versions", assistantID)
 	if err != nil {
 		return nil, err
@@ -368,7 +376,7 @@ func (s *Service) GetVersions(ctx context.Context, assistantID string, p Version
 // and returns the assistant as it now is (POST
 // /assistants/{assistant_id}/latest). Versions start at 1. It is not retried
 // after a server error.
-func (s *Service) SetLatest(ctx context.Context, assistantID string, version int, opts ...langgraph.RequestOption) (*Assistant, error) {
+func (s *Service) SetLatest(ctx context.Context, assistantID string, version int, opts ...langgraph.Option) (*Assistant, error) {
 	path, err := transport.Path("/assistants/{assistant_id}/latest", assistantID)
 	if err != nil {
 		return nil, err

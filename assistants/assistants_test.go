@@ -80,7 +80,7 @@ func newFake(t *testing.T, answer func(n int, c call) reply) (*fake, *client.Cli
 		_, _ = io.WriteString(w, rep.Body)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey(), client.WithRetryWait(time.Millisecond, 2*time.Millisecond))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey(), langgraph.WithRetryWait(time.Millisecond, 2*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -659,7 +659,7 @@ func TestRetryPolicy(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, c := newFake(t, flaky(tc.body))
-			err := tc.do(c.Assistants)
+			err := tc.do(&c.Assistants)
 			n := len(f.recorded())
 			if tc.retry {
 				if err != nil || n != 2 {
@@ -679,7 +679,7 @@ func TestRequestOptions(t *testing.T) {
 		_, _ = io.WriteString(w, assistantJSON)
 	}))
 	defer srv.Close()
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey(), client.WithBearerToken("default"))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken("default"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // their test server).
 func Example() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func Example() {
 // The graph id stands for the graph's system assistant.
 func ExampleService_GetGraph() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}

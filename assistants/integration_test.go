@@ -35,7 +35,7 @@ func integration(t *testing.T) (context.Context, *client.Client) {
 	if err := srv.Reset(ctx); err != nil {
 		t.Fatalf("reset: %v\n%s", err, srv.Log())
 	}
-	c, err := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey(), client.WithBearerToken(testserver.TokenAlice))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenAlice))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,7 +429,7 @@ func TestIntegrationSearch(t *testing.T) {
 
 func TestIntegrationAuth(t *testing.T) {
 	ctx, alice := integration(t)
-	anon, err := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey())
+	anon, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey())
 	if err != nil {
 		t.Fatal(err)
 	}

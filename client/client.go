@@ -1,21 +1,62 @@
 // Package client is the entry point of the SDK: New builds a Client for one
-// LangGraph deployment (the equivalent of Python's get_client), whose
-// services cover the whole API: Assistants, Threads, Runs, Crons and Store.
+// LangGraph deployment (the equivalent of the Python SDK's get_client and of
+// the JS SDK's new Client), whose services cover the whole API: Assistants,
+// Threads, Runs, Crons and Store.
 //
-// Credentials go in options: an API key (x-api-key, read from the environment
-// when not given), a bearer token, a token source called per request, or any
-// headers. They are sent only to the base URL's origin. Per-call options from
-// package langgraph (langgraph.WithBearerToken, langgraph.WithHeader, ...)
-// override them for one call, so one Client can act for many end users.
+// # Options
+//
+// One option type, langgraph.Option, configures the client (New), a view of
+// it (WithOptions) and each call (the last arguments of every method, or a
+// context made with langgraph.ContextWithOptions). Precedence, weakest
+// first: the client's, the view's, the context's, the call's.
+//
+// # Credentials
+//
+// An API key (x-api-key: langgraph.WithAPIKey, else LANGGRAPH_API_KEY,
+// LANGSMITH_API_KEY or LANGCHAIN_API_KEY from the environment unless
+// langgraph.WithoutAPIKey), a bearer token (langgraph.WithBearerToken), a
+// token source asked per request (langgraph.WithTokenSource), or any header
+// (langgraph.WithHeader). They are sent only to the base URL's origin:
+// redirects to another origin are not followed, and a stream's reconnect
+// Location on another origin is refused.
+//
+// A service that acts for its end users holds one Client built with
+// langgraph.WithPerCallCredentials and passes each user's credentials per
+// call, on the request's context, or on a view:
+//
+//	alice, err := c.WithOptions(langgraph.WithBearerToken(aliceToken))
+//	threads, err := alice.Threads.Search(ctx, threads.SearchParams{})
+//
+// # Retries
+//
+// Reads and other idempotent calls (GET, PUT, PATCH, DELETE, and the
+// read-only POSTs: search, count, history, state at a checkpoint, cancel)
+// retry on connection errors and on 429, 500, 502, 503 and 504, with
+// exponential backoff and jitter (langgraph.WithRetryWait), honouring
+// Retry-After up to a cap (langgraph.WithMaxRetryAfter). Calls that create
+// work (create run, wait, stream, create thread or assistant without an id,
+// copy, update state, batch) retry only on 429 or when the request provably
+// never reached the server, so a run is never started twice.
+// langgraph.WithMaxRetries sets the number of retries (default 3) for the
+// client or for one call. Every wait ends with the context.
+//
+// A retry may meet the work of the attempt it repeats, when that attempt
+// succeeded but its answer was lost (a 5xx from a proxy, a broken
+// connection): a delete retried after such an attempt that gets 404
+// succeeds, and a create with an id (Threads.Create with ThreadID,
+// Assistants.Create with AssistantID) that gets 409 returns the resource
+// with that id.
+//
+// # Errors
+//
+// Every error matches something errors.Is or errors.As can test; see the
+// package documentation of langgraph.
 package client
 
 import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"os"
-	"strings"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/assistants"
@@ -27,143 +68,89 @@ import (
 	"github.com/langgraph-go/langgraph/threads"
 )
 
-// DefaultBaseURL is used when neither WithBaseURL nor LANGGRAPH_API_URL is set.
-const DefaultBaseURL = "http://localhost:8123"
+// DefaultBaseURL is used when neither langgraph.WithBaseURL nor the
+// LANGGRAPH_API_URL environment variable names the deployment.
+const DefaultBaseURL = transport.DefaultBaseURL
 
 // Client talks to one LangGraph deployment. It is safe for concurrent use.
+// The zero Client sends nothing: its calls fail with an error matching
+// langgraph.ErrInvalidArgument.
 type Client struct {
 	// Assistants manages assistants (configured graphs).
-	Assistants *assistants.Service
+	Assistants assistants.Service
 	// Threads manages threads and their state.
-	Threads *threads.Service
-	// Runs creates, waits for and manages runs.
-	Runs *runs.Service
+	Threads threads.Service
+	// Runs creates, waits for, streams and manages runs.
+	Runs runs.Service
 	// Crons schedules recurring runs.
-	Crons *crons.Service
+	Crons crons.Service
 	// Store reads and writes the long-term store.
-	Store *store.Service
+	Store store.Service
 
 	backend *transport.Backend
 }
 
-// New builds a Client. The base URL comes from WithBaseURL, else the
-// LANGGRAPH_API_URL environment variable, else DefaultBaseURL. The API key
-// comes from WithAPIKey, else the first non-empty of LANGGRAPH_API_KEY,
-// LANGSMITH_API_KEY and LANGCHAIN_API_KEY, unless WithoutAPIKey is given.
-func New(opts ...Option) (*Client, error) {
-	s := settings{header: make(http.Header)}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&s); err != nil {
-			return nil, err
-		}
-	}
-	raw := s.baseURL
-	if raw == "" {
-		raw = strings.TrimSpace(os.Getenv("LANGGRAPH_API_URL"))
-	}
-	if raw == "" {
-		raw = DefaultBaseURL
-	}
-	base, err := ParseBaseURL(raw)
+// New builds a Client. The base URL comes from langgraph.WithBaseURL, else
+// the LANGGRAPH_API_URL environment variable, else DefaultBaseURL. Options
+// are checked here: a malformed URL or a bad option fails New, with an error
+// matching langgraph.ErrInvalidArgument.
+func New(opts ...langgraph.Option) (*Client, error) {
+	b, err := transport.FromOptions(opts)
 	if err != nil {
 		return nil, err
 	}
-	if s.apiKey != "" && s.noAPIKey {
-		return nil, lgerr.Invalid("WithAPIKey and WithoutAPIKey conflict: pass one of them")
-	}
-	if s.perCall {
-		if s.apiKey != "" || s.bearer != "" || s.tokenSource != nil || s.header.Get("Authorization") != "" {
-			return nil, lgerr.Invalid("WithPerCallCredentials conflicts with client-wide credentials (WithAPIKey, WithBearerToken, WithTokenSource, an Authorization header)")
-		}
-		s.noAPIKey = true
-	}
-	header := s.header.Clone()
-	key := s.apiKey
-	if key == "" && !s.noAPIKey {
-		key = APIKeyFromEnv()
-	}
-	if key != "" && !s.noAPIKey {
-		header.Set("X-Api-Key", key)
-	}
-	if s.bearer != "" {
-		header.Set("Authorization", "Bearer "+s.bearer)
-	}
-	var token transport.TokenFunc
-	if s.tokenSource != nil {
-		token = s.tokenSource.Token
-	}
-	b, err := transport.New(transport.Config{
-		BaseURL:            base,
-		HTTPClient:         s.httpClient,
-		Header:             header,
-		Token:              token,
-		Logger:             s.logger,
-		UserAgent:          "langgraph-go/" + langgraph.Version,
-		MaxRetries:         s.maxRetries,
-		MinWait:            s.minWait,
-		MaxWait:            s.maxWait,
-		MaxRetryAfter:      s.maxRetryAfter,
-		MaxEventSize:       s.maxEventSize,
-		MaxResponseSize:    s.maxResponse,
-		PerCallCredentials: s.perCall,
-	})
+	return build(b)
+}
+
+func build(b *transport.Backend) (*Client, error) {
+	shared := transport.Shared(b)
+	c := &Client{backend: b}
+	a, err := assistants.NewService(shared)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{
-		Assistants: assistants.NewService(b),
-		Threads:    threads.NewService(b),
-		Runs:       runs.NewService(b),
-		Crons:      crons.NewService(b),
-		Store:      store.NewService(b),
-		backend:    b,
-	}, nil
-}
-
-// BaseURL returns the deployment URL the client talks to.
-func (c *Client) BaseURL() string { return c.backend.BaseURL() }
-
-// ParseBaseURL checks a deployment URL: absolute http or https, a host, no
-// user info, no query or fragment.
-func ParseBaseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
+	t, err := threads.NewService(shared)
 	if err != nil {
-		return nil, lgerr.Wrap(err, "invalid base URL")
+		return nil, err
 	}
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, lgerr.Invalid("base URL %q: scheme must be http or https", u.Redacted())
-	case u.Host == "":
-		return nil, lgerr.Invalid("base URL %q has no host", u.Redacted())
-	case u.User != nil:
-		return nil, lgerr.Invalid("the base URL must not contain user info; use WithAPIKey, WithBearerToken or WithHeader")
-	case u.RawQuery != "" || u.Fragment != "":
-		return nil, lgerr.Invalid("base URL %q must not have a query or fragment", u.Redacted())
+	r, err := runs.NewService(shared)
+	if err != nil {
+		return nil, err
 	}
-	return u, nil
+	cr, err := crons.NewService(shared)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.NewService(shared)
+	if err != nil {
+		return nil, err
+	}
+	c.Assistants, c.Threads, c.Runs, c.Crons, c.Store = *a, *t, *r, *cr, *st
+	return c, nil
 }
 
-// APIKeyFromEnv returns the first non-empty of LANGGRAPH_API_KEY,
-// LANGSMITH_API_KEY and LANGCHAIN_API_KEY, trimmed of white space and of one
-// pair of surrounding quotes.
-func APIKeyFromEnv() string {
-	for _, name := range []string{"LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"} {
-		if v := cleanKey(os.Getenv(name)); v != "" {
-			return v
-		}
+// WithOptions returns a view of c whose calls apply opts before their
+// context's and their own: e.g. one end user's credentials, a tenant header,
+// a timeout. It shares c's connections. Options that configure a client
+// (langgraph.WithBaseURL, ...) are refused.
+func (c *Client) WithOptions(opts ...langgraph.Option) (*Client, error) {
+	if c == nil || c.backend == nil {
+		return nil, lgerr.Invalid("the client was not built by client.New")
 	}
-	return ""
+	v, err := c.backend.With(opts)
+	if err != nil {
+		return nil, err
+	}
+	return build(v)
 }
 
-func cleanKey(v string) string {
-	v = strings.TrimSpace(v)
-	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-		v = strings.TrimSpace(v[1 : len(v)-1])
+// BaseURL returns the deployment URL the client talks to; "" for the zero
+// Client.
+func (c *Client) BaseURL() string {
+	if c == nil || c.backend == nil {
+		return ""
 	}
-	return v
+	return c.backend.BaseURL()
 }
 
 // Info describes the server (GET /info), which answers without credentials:
@@ -195,7 +182,7 @@ func (i *Info) UnmarshalJSON(b []byte) error {
 }
 
 // Info returns the server's version and feature flags (GET /info).
-func (c *Client) Info(ctx context.Context, opts ...langgraph.RequestOption) (*Info, error) {
+func (c *Client) Info(ctx context.Context, opts ...langgraph.Option) (*Info, error) {
 	if c == nil || c.backend == nil {
 		return nil, lgerr.Invalid("the client was not built by client.New")
 	}

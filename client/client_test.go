@@ -15,11 +15,16 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/assistants"
 	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/crons"
+	"github.com/langgraph-go/langgraph/runs"
+	"github.com/langgraph-go/langgraph/store"
+	"github.com/langgraph-go/langgraph/threads"
 )
 
 // fastRetry keeps retry waits short in tests.
-var fastRetry = client.WithRetryWait(time.Millisecond, 5*time.Millisecond)
+var fastRetry = langgraph.WithRetryWait(time.Millisecond, 5*time.Millisecond)
 
 // headerServer records the headers of the last request and answers /info.
 type headerServer struct {
@@ -44,7 +49,7 @@ func newHeaderServer(t *testing.T) *headerServer {
 	return s
 }
 
-func (s *headerServer) header(t *testing.T, c *client.Client, opts ...langgraph.RequestOption) http.Header {
+func (s *headerServer) header(t *testing.T, c *client.Client, opts ...langgraph.Option) http.Header {
 	t.Helper()
 	if _, err := c.Info(context.Background(), opts...); err != nil {
 		t.Fatal(err)
@@ -65,7 +70,7 @@ func TestAPIKeyFromEnv(t *testing.T) {
 	tests := []struct {
 		name string
 		env  map[string]string
-		opts []client.Option
+		opts []langgraph.Option
 		want string // "" means no x-api-key
 	}{
 		{"none", nil, nil, ""},
@@ -77,8 +82,8 @@ func TestAPIKeyFromEnv(t *testing.T) {
 		{"double quotes", map[string]string{"LANGGRAPH_API_KEY": `"lg-key"`}, nil, "lg-key"},
 		{"single quotes and spaces", map[string]string{"LANGSMITH_API_KEY": ` ' ls-key ' `}, nil, "ls-key"},
 		{"unbalanced quote kept", map[string]string{"LANGGRAPH_API_KEY": `"lg-key`}, nil, `"lg-key`},
-		{"option overrides env", map[string]string{"LANGGRAPH_API_KEY": "lg"}, []client.Option{client.WithAPIKey(" 'opt' ")}, "opt"},
-		{"opt-out", map[string]string{"LANGGRAPH_API_KEY": "lg", "LANGSMITH_API_KEY": "ls", "LANGCHAIN_API_KEY": "lc"}, []client.Option{client.WithoutAPIKey()}, ""},
+		{"option overrides env", map[string]string{"LANGGRAPH_API_KEY": "lg"}, []langgraph.Option{langgraph.WithAPIKey(" 'opt' ")}, "opt"},
+		{"opt-out", map[string]string{"LANGGRAPH_API_KEY": "lg", "LANGSMITH_API_KEY": "ls", "LANGCHAIN_API_KEY": "lc"}, []langgraph.Option{langgraph.WithoutAPIKey()}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,7 +91,7 @@ func TestAPIKeyFromEnv(t *testing.T) {
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			c, err := client.New(append([]client.Option{client.WithBaseURL(srv.URL)}, tt.opts...)...)
+			c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(srv.URL)}, tt.opts...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,11 +102,6 @@ func TestAPIKeyFromEnv(t *testing.T) {
 			if _, sent := h["X-Api-Key"]; sent != (tt.want != "") {
 				t.Errorf("x-api-key sent = %v", sent)
 			}
-			if tt.opts == nil {
-				if got := client.APIKeyFromEnv(); got != tt.want {
-					t.Errorf("APIKeyFromEnv() = %q, want %q", got, tt.want)
-				}
-			}
 		})
 	}
 }
@@ -109,18 +109,18 @@ func TestAPIKeyFromEnv(t *testing.T) {
 func TestBaseURL(t *testing.T) {
 	tests := []struct {
 		name, env string
-		opts      []client.Option
+		opts      []langgraph.Option
 		want      string
 	}{
 		{"default", "", nil, "http://localhost:8123"},
 		{"env", "http://env.example.com:2024/", nil, "http://env.example.com:2024"},
 		{"env trimmed", "  https://env.example.com/prefix  ", nil, "https://env.example.com/prefix"},
-		{"option over env", "http://env.example.com", []client.Option{client.WithBaseURL("https://opt.example.com/p/")}, "https://opt.example.com/p"},
+		{"option over env", "http://env.example.com", []langgraph.Option{langgraph.WithBaseURL("https://opt.example.com/p/")}, "https://opt.example.com/p"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("LANGGRAPH_API_URL", tt.env)
-			c, err := client.New(append([]client.Option{client.WithoutAPIKey()}, tt.opts...)...)
+			c, err := client.New(append([]langgraph.Option{langgraph.WithoutAPIKey()}, tt.opts...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +150,7 @@ func TestMalformedBaseURL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
 			t.Setenv("LANGGRAPH_API_URL", "")
-			_, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(tt.url))
+			_, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(tt.url))
 			if err == nil {
 				t.Fatalf("New(WithBaseURL(%q)): no error", tt.url)
 			}
@@ -163,7 +163,7 @@ func TestMalformedBaseURL(t *testing.T) {
 			// The same URL from the environment fails in New too.
 			if tt.url != "" {
 				t.Setenv("LANGGRAPH_API_URL", tt.url)
-				if _, err := client.New(client.WithoutAPIKey()); err == nil {
+				if _, err := client.New(langgraph.WithoutAPIKey()); err == nil {
 					t.Errorf("LANGGRAPH_API_URL=%q: no error", tt.url)
 				}
 			}
@@ -172,41 +172,41 @@ func TestMalformedBaseURL(t *testing.T) {
 }
 
 func TestOptionErrors(t *testing.T) {
-	ts := client.TokenSourceFunc(func(context.Context, string) (string, error) { return "t", nil })
+	ts := langgraph.TokenSourceFunc(func(context.Context, string) (string, error) { return "t", nil })
 	tests := []struct {
 		name string
-		opts []client.Option
+		opts []langgraph.Option
 	}{
-		{"empty bearer", []client.Option{client.WithBearerToken("")}},
-		{"bearer with newline", []client.Option{client.WithBearerToken("tok-SECRET\r\nX-Evil: 1")}},
-		{"bearer then token source", []client.Option{client.WithBearerToken("a"), client.WithTokenSource(ts)}},
-		{"token source then bearer", []client.Option{client.WithTokenSource(ts), client.WithBearerToken("a")}},
-		{"nil token source", []client.Option{client.WithTokenSource(nil)}},
-		{"nil token source func", []client.Option{client.WithTokenSource(client.TokenSourceFunc(nil))}},
-		{"empty api key", []client.Option{client.WithAPIKey("")}},
-		{"quoted empty api key", []client.Option{client.WithAPIKey(`" "`)}},
-		{"api key with newline", []client.Option{client.WithAPIKey("key-SECRET\nX-Evil: 1")}},
-		{"api key and WithoutAPIKey", []client.Option{client.WithAPIKey("key-SECRET")}},
-		{"header with CRLF", []client.Option{client.WithHeader("X-Custom", "v-SECRET\r\nX-Evil: 1")}},
-		{"header with LF", []client.Option{client.WithHeader("X-Custom", "a\nb")}},
-		{"header with NUL", []client.Option{client.WithHeader("X-Custom", "a\x00b")}},
-		{"empty header name", []client.Option{client.WithHeader("", "v")}},
-		{"bad header name", []client.Option{client.WithHeader("X Custom", "v")}},
-		{"reserved header", []client.Option{client.WithHeader("Content-Length", "1")}},
-		{"reserved x-api-key header", []client.Option{client.WithHeader("x-api-key", "key-SECRET")}},
-		{"reserved x-api-key in map", []client.Option{client.WithHeaders(map[string]string{"X-API-KEY": "key-SECRET"})}},
-		{"bad header in map", []client.Option{client.WithHeaders(map[string]string{"X-Ok": "1", "X-Bad": "a\nb"})}},
-		{"negative retries", []client.Option{client.WithMaxRetries(-1)}},
-		{"zero retry wait", []client.Option{client.WithRetryWait(0, time.Second)}},
-		{"max below min", []client.Option{client.WithRetryWait(time.Second, time.Millisecond)}},
-		{"zero retry-after cap", []client.Option{client.WithMaxRetryAfter(0)}},
-		{"nil http client", []client.Option{client.WithHTTPClient(nil)}},
-		{"nil logger", []client.Option{client.WithLogger(nil)}},
-		{"bad base URL", []client.Option{client.WithBaseURL("nope")}},
+		{"empty bearer", []langgraph.Option{langgraph.WithBearerToken("")}},
+		{"bearer with newline", []langgraph.Option{langgraph.WithBearerToken("tok-SECRET\r\nX-Evil: 1")}},
+		{"bearer then token source", []langgraph.Option{langgraph.WithBearerToken("a"), langgraph.WithTokenSource(ts)}},
+		{"token source then bearer", []langgraph.Option{langgraph.WithTokenSource(ts), langgraph.WithBearerToken("a")}},
+		{"nil token source", []langgraph.Option{langgraph.WithTokenSource(nil)}},
+		{"nil token source func", []langgraph.Option{langgraph.WithTokenSource(langgraph.TokenSourceFunc(nil))}},
+		{"empty api key", []langgraph.Option{langgraph.WithAPIKey("")}},
+		{"quoted empty api key", []langgraph.Option{langgraph.WithAPIKey(`" "`)}},
+		{"api key with newline", []langgraph.Option{langgraph.WithAPIKey("key-SECRET\nX-Evil: 1")}},
+		{"api key and WithoutAPIKey", []langgraph.Option{langgraph.WithAPIKey("key-SECRET")}},
+		{"header with CRLF", []langgraph.Option{langgraph.WithHeader("X-Custom", "v-SECRET\r\nX-Evil: 1")}},
+		{"header with LF", []langgraph.Option{langgraph.WithHeader("X-Custom", "a\nb")}},
+		{"header with NUL", []langgraph.Option{langgraph.WithHeader("X-Custom", "a\x00b")}},
+		{"empty header name", []langgraph.Option{langgraph.WithHeader("", "v")}},
+		{"bad header name", []langgraph.Option{langgraph.WithHeader("X Custom", "v")}},
+		{"reserved header", []langgraph.Option{langgraph.WithHeader("Content-Length", "1")}},
+		{"reserved x-api-key header", []langgraph.Option{langgraph.WithHeader("x-api-key", "key-SECRET")}},
+		{"reserved x-api-key in map", []langgraph.Option{langgraph.WithHeaders(map[string]string{"X-API-KEY": "key-SECRET"})}},
+		{"bad header in map", []langgraph.Option{langgraph.WithHeaders(map[string]string{"X-Ok": "1", "X-Bad": "a\nb"})}},
+		{"negative retries", []langgraph.Option{langgraph.WithMaxRetries(-1)}},
+		{"zero retry wait", []langgraph.Option{langgraph.WithRetryWait(0, time.Second)}},
+		{"max below min", []langgraph.Option{langgraph.WithRetryWait(time.Second, time.Millisecond)}},
+		{"zero retry-after cap", []langgraph.Option{langgraph.WithMaxRetryAfter(0)}},
+		{"nil http client", []langgraph.Option{langgraph.WithHTTPClient(nil)}},
+		{"nil logger", []langgraph.Option{langgraph.WithLogger(nil)}},
+		{"bad base URL", []langgraph.Option{langgraph.WithBaseURL("nope")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := client.New(append([]client.Option{client.WithoutAPIKey()}, tt.opts...)...)
+			c, err := client.New(append([]langgraph.Option{langgraph.WithoutAPIKey()}, tt.opts...)...)
 			if err == nil || c != nil {
 				t.Fatalf("New = %v, %v; want an error", c, err)
 			}
@@ -215,35 +215,54 @@ func TestOptionErrors(t *testing.T) {
 			}
 		})
 	}
-	// A nil option is ignored.
-	if _, err := client.New(client.WithoutAPIKey(), nil); err != nil {
-		t.Errorf("nil option: %v", err)
+	// A zero option is ignored.
+	if _, err := client.New(langgraph.WithoutAPIKey(), langgraph.Option{}); err != nil {
+		t.Errorf("zero option: %v", err)
 	}
 }
 
-// TestBadCallInputNoPanic: nil per-call options are skipped, and a Client
-// that New did not build answers with an error.
+// TestBadCallInputNoPanic: zero per-call options are skipped, and a Client
+// (or a service) that New did not build answers with an error, never a
+// panic.
 func TestBadCallInputNoPanic(t *testing.T) {
 	srv := newHeaderServer(t)
-	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL))
+	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := langgraph.WithRequestOptions(context.Background(), nil)
-	if h := srv.header(t, c, nil, langgraph.WithHeader("X-Tenant", "acme"), nil); h.Get("X-Tenant") != "acme" {
-		t.Errorf("X-Tenant = %q after nil options", h.Get("X-Tenant"))
+	ctx := langgraph.ContextWithOptions(context.Background(), langgraph.Option{})
+	if h := srv.header(t, c, langgraph.Option{}, langgraph.WithHeader("X-Tenant", "acme"), langgraph.Option{}); h.Get("X-Tenant") != "acme" {
+		t.Errorf("X-Tenant = %q after zero options", h.Get("X-Tenant"))
 	}
-	if _, err := c.Info(ctx, nil); err != nil {
-		t.Errorf("nil option on the context: %v", err)
+	if _, err := c.Info(ctx, langgraph.Option{}); err != nil {
+		t.Errorf("zero option on the context: %v", err)
 	}
-	if _, err := new(client.Client).Info(context.Background()); err == nil {
-		t.Error("zero Client: no error")
+	var zero client.Client
+	bg := context.Background()
+	for name, call := range map[string]func() error{
+		"Info":              func() error { _, err := zero.Info(bg); return err },
+		"Do":                func() error { return zero.Do(bg, "GET", "/ok", nil, nil) },
+		"WithOptions":       func() error { _, err := zero.WithOptions(); return err },
+		"Threads.Get":       func() error { _, err := zero.Threads.Get(bg, "t1"); return err },
+		"Assistants.Search": func() error { _, err := zero.Assistants.Search(bg, assistants.SearchParams{}); return err },
+		"Runs.Wait":         func() error { _, err := zero.Runs.Wait(bg, "t1", "a", runs.CreateParams{}); return err },
+		"Runs.Stream":       func() error { return lastErr(zero.Runs.Stream(bg, "t1", "a", runs.StreamParams{})) },
+		"Store.GetItem":     func() error { _, err := zero.Store.GetItem(bg, []string{"a"}, "k", store.GetParams{}); return err },
+		"Crons.Count":       func() error { _, err := zero.Crons.Count(bg, crons.CountParams{}); return err },
+		"Threads.SearchAll": func() error { return lastErr(zero.Threads.SearchAll(bg, threads.SearchParams{})) },
+	} {
+		if err := call(); !errors.Is(err, langgraph.ErrInvalidArgument) {
+			t.Errorf("zero Client: %s = %v; want ErrInvalidArgument", name, err)
+		}
+	}
+	if zero.BaseURL() != "" {
+		t.Errorf("zero Client: BaseURL() = %q", zero.BaseURL())
 	}
 }
 
 func TestInfoDecodesResponse(t *testing.T) {
 	srv := newHeaderServer(t)
-	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL))
+	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +287,7 @@ func TestInfoErrorBodies(t *testing.T) {
 		http.Error(w, "Invalid token", http.StatusUnauthorized)
 	}))
 	defer srv.Close()
-	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL))
+	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,11 +305,11 @@ func TestDefaultAndPerCallHeaders(t *testing.T) {
 	srv := newHeaderServer(t)
 	clearKeyEnv(t)
 	c, err := client.New(
-		client.WithBaseURL(srv.URL),
-		client.WithAPIKey("key-1"),
-		client.WithBearerToken("tok-1"),
-		client.WithHeader("X-Tenant", "acme"),
-		client.WithHeaders(map[string]string{"X-Region": "eu", "x-trace": "on"}),
+		langgraph.WithBaseURL(srv.URL),
+		langgraph.WithAPIKey("key-1"),
+		langgraph.WithBearerToken("tok-1"),
+		langgraph.WithHeader("X-Tenant", "acme"),
+		langgraph.WithHeaders(map[string]string{"X-Region": "eu", "x-trace": "on"}),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -310,7 +329,7 @@ func TestDefaultAndPerCallHeaders(t *testing.T) {
 	}
 
 	// Per-call options override the defaults; context options come first.
-	ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithBearerToken("tok-ctx"), langgraph.WithAPIKey("key-ctx"))
+	ctx := langgraph.ContextWithOptions(context.Background(), langgraph.WithBearerToken("tok-ctx"), langgraph.WithAPIKey("key-ctx"))
 	if _, err := c.Info(ctx, langgraph.WithBearerToken("tok-call"), langgraph.WithHeader("X-Tenant", "")); err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +354,7 @@ func TestTokenSourceThroughClient(t *testing.T) {
 	defer srv.Close()
 	var mu sync.Mutex
 	var rejected []string
-	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL), client.WithTokenSource(client.TokenSourceFunc(
+	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL), langgraph.WithTokenSource(langgraph.TokenSourceFunc(
 		func(ctx context.Context, rej string) (string, error) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -370,14 +389,14 @@ func TestRetriesOption(t *testing.T) {
 	}))
 	defer srv.Close()
 	for _, tt := range []struct {
-		opts []client.Option
+		opts []langgraph.Option
 		want int32
 	}{
 		{nil, 4}, // the default: 3 retries
-		{[]client.Option{client.WithMaxRetries(0)}, 1},
-		{[]client.Option{client.WithMaxRetries(1)}, 2},
+		{[]langgraph.Option{langgraph.WithMaxRetries(0)}, 1},
+		{[]langgraph.Option{langgraph.WithMaxRetries(1)}, 2},
 	} {
-		c, err := client.New(append([]client.Option{client.WithoutAPIKey(), client.WithBaseURL(srv.URL), fastRetry}, tt.opts...)...)
+		c, err := client.New(append([]langgraph.Option{langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL), fastRetry}, tt.opts...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,7 +425,7 @@ func TestWithHTTPClient(t *testing.T) {
 	srv := newHeaderServer(t)
 	rt := &countingTransport{}
 	hc := &http.Client{Transport: rt}
-	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL), client.WithHTTPClient(hc), client.WithBearerToken("tok"))
+	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL), langgraph.WithHTTPClient(hc), langgraph.WithBearerToken("tok"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,8 +474,8 @@ func TestLoggerNeverSeesSecrets(t *testing.T) {
 	clearKeyEnv(t)
 	var buf syncBuffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithBearerToken(token), client.WithAPIKey(key),
-		client.WithHeader("X-Custom", custom), client.WithLogger(logger), fastRetry)
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithBearerToken(token), langgraph.WithAPIKey(key),
+		langgraph.WithHeader("X-Custom", custom), langgraph.WithLogger(logger), fastRetry)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +507,7 @@ func TestPerCallTimeoutEndsSlowCall(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(srv.URL), fastRetry)
+	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL), fastRetry)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +520,7 @@ func TestConnectionErrorNamesURL(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	base := dead.URL
 	dead.Close()
-	c, err := client.New(client.WithoutAPIKey(), client.WithBaseURL(base), client.WithBearerToken("tok-SECRET"), client.WithMaxRetries(1), fastRetry)
+	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(base), langgraph.WithBearerToken("tok-SECRET"), langgraph.WithMaxRetries(1), fastRetry)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ import (
 // (an empty answer is then a *langgraph.ResponseError); with out nil the
 // answer is dropped. GET, HEAD, PUT, PATCH, DELETE and OPTIONS are retried
 // like reads; other methods (POST) only when the server surely did nothing.
-func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...langgraph.RequestOption) error {
+func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...langgraph.Option) error {
 	if c == nil || c.backend == nil {
 		return lgerr.Invalid("the client was not built by client.New")
 	}

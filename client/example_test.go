@@ -60,8 +60,8 @@ func ExampleNew() {
 	defer srv.Close()
 
 	c, err := client.New(
-		client.WithBaseURL(srv.URL), // e.g. "http://localhost:2024"
-		client.WithBearerToken("alice-token"),
+		langgraph.WithBaseURL(srv.URL), // e.g. "http://localhost:2024"
+		langgraph.WithBearerToken("alice-token"),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -82,7 +82,7 @@ func ExampleNew_apiKey() {
 	srv := fakeDeployment()
 	defer srv.Close()
 
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithAPIKey("carol-key"))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithAPIKey("carol-key"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -103,10 +103,10 @@ func ExampleNew_headers() {
 	defer srv.Close()
 
 	c, err := client.New(
-		client.WithBaseURL(srv.URL),
-		client.WithoutAPIKey(),
-		client.WithHeader("X-Service-Key", "svc-secret"),
-		client.WithHeaders(map[string]string{"X-Tenant": "acme", "X-Region": "eu"}),
+		langgraph.WithBaseURL(srv.URL),
+		langgraph.WithoutAPIKey(),
+		langgraph.WithHeader("X-Service-Key", "svc-secret"),
+		langgraph.WithHeaders(map[string]string{"X-Tenant": "acme", "X-Region": "eu"}),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -129,7 +129,7 @@ func ExampleWithTokenSource() {
 
 	var mu sync.Mutex
 	cached := "expired-token"
-	tokens := client.TokenSourceFunc(func(ctx context.Context, rejected string) (string, error) {
+	tokens := langgraph.TokenSourceFunc(func(ctx context.Context, rejected string) (string, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if rejected != "" && rejected == cached {
@@ -139,7 +139,7 @@ func ExampleWithTokenSource() {
 		return cached, nil
 	})
 
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithTokenSource(tokens))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithTokenSource(tokens))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -157,13 +157,13 @@ func ExampleWithTokenSource() {
 }
 
 // One client can act for many end users: credentials given to a call, or
-// attached to the call's context with langgraph.WithRequestOptions, replace
+// attached to the call's context with langgraph.ContextWithOptions, replace
 // the client's own for that call only.
 func Example_perCallCredentials() {
 	srv := fakeDeployment()
 	defer srv.Close()
 
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey())
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func Example_perCallCredentials() {
 
 	// On the context, e.g. in an HTTP middleware that knows the end user:
 	// every call made with this context runs as Bob.
-	bobCtx := langgraph.WithRequestOptions(ctx, langgraph.WithBearerToken("bob-token"))
+	bobCtx := langgraph.ContextWithOptions(ctx, langgraph.WithBearerToken("bob-token"))
 	ts, err = c.Threads.Search(bobCtx, threads.SearchParams{})
 	if err != nil {
 		log.Fatal(err)
@@ -197,14 +197,14 @@ func Example_errors() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	anonymous, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey())
+	anonymous, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey())
 	if err != nil {
 		log.Fatal(err)
 	}
 	_, err = anonymous.Threads.Search(ctx, threads.SearchParams{})
 	fmt.Println("unauthorized:", errors.Is(err, langgraph.ErrUnauthorized))
 
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithBearerToken("alice-token"))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithBearerToken("alice-token"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -27,11 +27,11 @@ import (
 
 // proxied returns a fault proxy in front of the test server and alice's
 // client through it, retrying at once.
-func proxied(t *testing.T, opts ...client.Option) (*faultproxy.Proxy, *client.Client) {
+func proxied(t *testing.T, opts ...langgraph.Option) (*faultproxy.Proxy, *client.Client) {
 	t.Helper()
 	p := faultproxy.New(t, live.URL())
-	c, err := client.New(append([]client.Option{client.WithBaseURL(p.URL), client.WithoutAPIKey(),
-		client.WithBearerToken(testserver.TokenAlice), client.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, opts...)...)
+	c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(p.URL), langgraph.WithoutAPIKey(),
+		langgraph.WithBearerToken(testserver.TokenAlice), langgraph.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func httptestServer(t *testing.T, h http.HandlerFunc) string {
 func TestPerCallCredentials(t *testing.T) {
 	ctx := liveTest(t)
 	t.Setenv("LANGSMITH_API_KEY", testserver.APIKeyCarol) // a key the server accepts
-	lax, err := client.New(client.WithBaseURL(live.URL()))
+	lax, err := client.New(langgraph.WithBaseURL(live.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestPerCallCredentials(t *testing.T) {
 		t.Fatalf("the default client runs as the environment's key: %+v, %v", th, err)
 	}
 
-	c, err := client.New(client.WithBaseURL(live.URL()), client.WithPerCallCredentials())
+	c, err := client.New(langgraph.WithBaseURL(live.URL()), langgraph.WithPerCallCredentials())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,13 +241,13 @@ func TestPerCallCredentials(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var opt langgraph.RequestOption
+			var opt langgraph.Option
 			if u.Token != "" {
 				opt = langgraph.WithBearerToken(u.Token)
 			} else {
 				opt = langgraph.WithAPIKey(u.APIKey)
 			}
-			uctx := langgraph.WithRequestOptions(ctx, opt)
+			uctx := langgraph.ContextWithOptions(ctx, opt)
 			th, err := c.Threads.Create(uctx, threads.CreateParams{})
 			if err != nil || th.Metadata["owner"] != u.Identity {
 				t.Errorf("%s: Create = %+v, %v", u.Identity, th, err)
@@ -266,12 +266,12 @@ func TestPerCallCredentials(t *testing.T) {
 	}
 	wg.Wait()
 
-	for _, bad := range [][]client.Option{
-		{client.WithPerCallCredentials(), client.WithAPIKey("k")},
-		{client.WithPerCallCredentials(), client.WithBearerToken("t")},
-		{client.WithPerCallCredentials(), client.WithHeader("Authorization", "Bearer t")},
+	for _, bad := range [][]langgraph.Option{
+		{langgraph.WithPerCallCredentials(), langgraph.WithAPIKey("k")},
+		{langgraph.WithPerCallCredentials(), langgraph.WithBearerToken("t")},
+		{langgraph.WithPerCallCredentials(), langgraph.WithHeader("Authorization", "Bearer t")},
 	} {
-		if _, err := client.New(append(bad, client.WithBaseURL(live.URL()))...); !errors.Is(err, langgraph.ErrInvalidArgument) {
+		if _, err := client.New(append(bad, langgraph.WithBaseURL(live.URL()))...); !errors.Is(err, langgraph.ErrInvalidArgument) {
 			t.Errorf("New with per-call and client credentials = %v; want ErrInvalidArgument", err)
 		}
 	}

@@ -42,9 +42,9 @@ func liveTest(t *testing.T) context.Context {
 
 // liveClient builds a client for the test server with opts and no API key
 // from the environment.
-func liveClient(t *testing.T, opts ...client.Option) *client.Client {
+func liveClient(t *testing.T, opts ...langgraph.Option) *client.Client {
 	t.Helper()
-	c, err := client.New(append([]client.Option{client.WithBaseURL(live.URL()), client.WithoutAPIKey()}, opts...)...)
+	c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(live.URL()), langgraph.WithoutAPIKey()}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,12 +52,12 @@ func liveClient(t *testing.T, opts ...client.Option) *client.Client {
 }
 
 // userClient authenticates as u: Bearer token or x-api-key.
-func userClient(t *testing.T, u testserver.User, opts ...client.Option) *client.Client {
+func userClient(t *testing.T, u testserver.User, opts ...langgraph.Option) *client.Client {
 	t.Helper()
 	if u.Token != "" {
-		return liveClient(t, append([]client.Option{client.WithBearerToken(u.Token)}, opts...)...)
+		return liveClient(t, append([]langgraph.Option{langgraph.WithBearerToken(u.Token)}, opts...)...)
 	}
-	c, err := client.New(append([]client.Option{client.WithBaseURL(live.URL()), client.WithAPIKey(u.APIKey)}, opts...)...)
+	c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(live.URL()), langgraph.WithAPIKey(u.APIKey)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ type graphView struct {
 }
 
 // runAgent runs the agent graph on a new thread and returns what it saw.
-func runAgent(ctx context.Context, t *testing.T, c *client.Client, opts ...langgraph.RequestOption) graphView {
+func runAgent(ctx context.Context, t *testing.T, c *client.Client, opts ...langgraph.Option) graphView {
 	t.Helper()
 	th, err := c.Threads.Create(ctx, threads.CreateParams{}, opts...)
 	if err != nil {
@@ -128,8 +128,8 @@ func TestIntegrationRefusedCredentials(t *testing.T) {
 		secret  string
 	}{
 		{"none", liveClient(t), "Missing credentials", ""},
-		{"expired token", liveClient(t, client.WithBearerToken(testserver.TokenExpired)), "Token expired", testserver.TokenExpired},
-		{"unknown token", liveClient(t, client.WithBearerToken("token-mallory")), "Invalid token", "token-mallory"},
+		{"expired token", liveClient(t, langgraph.WithBearerToken(testserver.TokenExpired)), "Token expired", testserver.TokenExpired},
+		{"unknown token", liveClient(t, langgraph.WithBearerToken("token-mallory")), "Invalid token", "token-mallory"},
 		{"unknown API key", userClient(t, testserver.User{APIKey: "key-mallory"}), "Invalid API key", "key-mallory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,7 +222,7 @@ func TestIntegrationUsersSeeOnlyTheirThreads(t *testing.T) {
 
 func TestIntegrationHeadersReachTheGraph(t *testing.T) {
 	ctx := liveTest(t)
-	c := userClient(t, testserver.Alice, client.WithHeader("x-tenant", "t1"))
+	c := userClient(t, testserver.Alice, langgraph.WithHeader("x-tenant", "t1"))
 	v := runAgent(ctx, t, c, langgraph.WithHeader("x-request-tag", "call-1"))
 	if v.Headers["x-tenant"] != "t1" || v.Headers["x-request-tag"] != "call-1" {
 		t.Errorf("the graph saw headers %v, want x-tenant=t1 (client) and x-request-tag=call-1 (call)", v.Headers)
@@ -233,7 +233,7 @@ func TestIntegrationHeadersReachTheGraph(t *testing.T) {
 		t.Errorf("x-tenant = %v, want t2 from the call", v.Headers["x-tenant"])
 	}
 	// The server keeps the API key out of the configurable.
-	v = runAgent(ctx, t, userClient(t, testserver.Carol, client.WithHeader("x-tenant", "t3")))
+	v = runAgent(ctx, t, userClient(t, testserver.Carol, langgraph.WithHeader("x-tenant", "t3")))
 	if v.Headers["x-tenant"] != "t3" {
 		t.Errorf("carol's headers = %v", v.Headers)
 	}
@@ -315,7 +315,7 @@ func TestIntegrationPerCallCredentials(t *testing.T) {
 	}
 
 	// The same through the context: every call made with it is bob's.
-	bobCtx := langgraph.WithRequestOptions(ctx, asBob)
+	bobCtx := langgraph.ContextWithOptions(ctx, asBob)
 	mine, err := alice.Threads.Create(bobCtx, threads.CreateParams{Metadata: map[string]any{"via": "context"}})
 	if err != nil {
 		t.Fatal(err)
@@ -343,7 +343,7 @@ func TestIntegrationPerCallCredentials(t *testing.T) {
 
 	// An API key per call: the server prefers a Bearer token, so the
 	// client's token must be dropped for the key to count.
-	asCarol := []langgraph.RequestOption{langgraph.WithHeader("Authorization", ""), langgraph.WithAPIKey(testserver.APIKeyCarol)}
+	asCarol := []langgraph.Option{langgraph.WithHeader("Authorization", ""), langgraph.WithAPIKey(testserver.APIKeyCarol)}
 	if v := runAgent(ctx, t, alice, asCarol...); v.User["identity"] != "carol" {
 		t.Errorf("a run with carol's key saw %v", v.User)
 	}
@@ -390,7 +390,7 @@ func (s *tokenSource) calls() []string {
 func TestIntegrationTokenRefresh(t *testing.T) {
 	ctx := liveTest(t)
 	ts := &tokenSource{}
-	c := liveClient(t, client.WithTokenSource(ts))
+	c := liveClient(t, langgraph.WithTokenSource(ts))
 	th, err := c.Threads.Create(ctx, threads.CreateParams{})
 	if err != nil {
 		t.Fatalf("Create with a token that expired: %v", err)
@@ -410,14 +410,14 @@ func TestIntegrationTokenRefresh(t *testing.T) {
 	}
 	// A run is created once, even though its first attempt was refused.
 	ts2 := &tokenSource{}
-	c2 := liveClient(t, client.WithTokenSource(ts2))
+	c2 := liveClient(t, langgraph.WithTokenSource(ts2))
 	if v := runAgent(ctx, t, c2); v.User["identity"] != "alice" {
 		t.Errorf("run user = %v", v.User)
 	}
 
 	// A source that keeps giving the expired token: one refresh, then 401.
 	stuck := &tokenSource{always: testserver.TokenExpired}
-	_, err = liveClient(t, client.WithTokenSource(stuck)).Threads.Search(ctx, threads.SearchParams{})
+	_, err = liveClient(t, langgraph.WithTokenSource(stuck)).Threads.Search(ctx, threads.SearchParams{})
 	var apiErr *langgraph.APIError
 	if !errors.Is(err, langgraph.ErrUnauthorized) || !errors.As(err, &apiErr) || apiErr.Message != "Token expired" {
 		t.Errorf("Search with a stuck source = %v, want 401 Token expired", err)

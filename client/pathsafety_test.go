@@ -170,13 +170,13 @@ func TestIntegrationPathSafety(t *testing.T) {
 	tid, rid, aid := th.ThreadID, run.RunID, testserver.GraphAgent
 
 	rec := newRecorder(t)
-	c, err := client.New(client.WithBaseURL(rec.URL), client.WithoutAPIKey(),
-		client.WithBearerToken(testserver.TokenAlice), client.WithMaxRetries(0))
+	c, err := client.New(langgraph.WithBaseURL(rec.URL), langgraph.WithoutAPIKey(),
+		langgraph.WithBearerToken(testserver.TokenAlice), langgraph.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	graph := func(id string) *remotegraph.RemoteGraph {
-		g, err := remotegraph.New(id, remotegraph.WithClient(c))
+		g, err := remotegraph.New(c, id, remotegraph.Params{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,7 +26,7 @@ func TestRefusalsMatchErrInvalidArgument(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer srv.Close()
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey())
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,13 +79,14 @@ func TestRefusalsMatchErrInvalidArgument(t *testing.T) {
 			t.Errorf("%s: the error quotes the secret: %v", name, err)
 		}
 	}
-	for name, opts := range map[string][]client.Option{
-		"bad base URL":     {client.WithBaseURL("ftp://x")},
-		"empty key":        {client.WithAPIKey(" ")},
-		"key and no key":   {client.WithAPIKey("k"), client.WithoutAPIKey()},
-		"reserved header":  {client.WithHeader("x-api-key", "k")},
-		"negative retries": {client.WithMaxRetries(-1)},
-		"zero max size":    {client.WithMaxResponseSize(0)},
+	for name, opts := range map[string][]langgraph.Option{
+		"bad base URL":     {langgraph.WithBaseURL("ftp://x")},
+		"empty key":        {langgraph.WithAPIKey(" ")},
+		"key and no key":   {langgraph.WithAPIKey("k"), langgraph.WithoutAPIKey()},
+		"call-only option": {langgraph.WithQueryParam("a", "b")},
+		"SDK header":       {langgraph.WithHeader("Content-Type", "text/plain")},
+		"negative retries": {langgraph.WithMaxRetries(-1)},
+		"zero max size":    {langgraph.WithMaxResponseSize(0)},
 	} {
 		if _, err := client.New(opts...); !errors.Is(err, langgraph.ErrInvalidArgument) {
 			t.Errorf("New(%s) = %v; want ErrInvalidArgument", name, err)
@@ -128,8 +129,8 @@ func TestEveryFailureTyped(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := httptest.NewServer(h)
 			defer srv.Close()
-			c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey(), client.WithMaxRetries(1),
-				client.WithRetryWait(time.Millisecond, time.Millisecond), client.WithMaxResponseSize(1024))
+			c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(1),
+				langgraph.WithRetryWait(time.Millisecond, time.Millisecond), langgraph.WithMaxResponseSize(1024))
 			if err != nil {
 				t.Fatal(err)
 			}

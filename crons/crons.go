@@ -29,8 +29,16 @@ type Service struct {
 	b *transport.Backend
 }
 
-// NewService is used by package client; call client.New instead.
-func NewService(b *transport.Backend) *Service { return &Service{b: b} }
+// NewService returns the crons service alone, configured by opts as
+// client.New configures a client; most programs use client.New and its
+// Crons field instead.
+func NewService(opts ...langgraph.Option) (*Service, error) {
+	b, err := transport.FromOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{b: b}, nil
+}
 
 // Cron is a scheduled job.
 type Cron struct {
@@ -137,7 +145,7 @@ func checkCreate(assistantID string, p *CreateParams) error {
 // thread, deleted after the run unless OnRunCompleted is keep. assistantID
 // may be a graph id, meaning the graph's system assistant. A server error is
 // not retried, since the job may exist already.
-func (s *Service) Create(ctx context.Context, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Cron, error) {
+func (s *Service) Create(ctx context.Context, assistantID string, p CreateParams, opts ...langgraph.Option) (*Cron, error) {
 	if err := checkCreate(assistantID, &p); err != nil {
 		return nil, err
 	}
@@ -146,7 +154,7 @@ func (s *Service) Create(ctx context.Context, assistantID string, p CreateParams
 
 // CreateForThread schedules a job whose runs all go to one thread (POST
 // /threads/{thread_id}/runs/crons). OnRunCompleted must be empty.
-func (s *Service) CreateForThread(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Cron, error) {
+func (s *Service) CreateForThread(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.Option) (*Cron, error) {
 	if threadID == "" {
 		return nil, lgerr.Invalid("thread_id must not be empty; use Create for a stateless cron job")
 	}
@@ -163,7 +171,7 @@ func (s *Service) CreateForThread(ctx context.Context, threadID, assistantID str
 	return s.create(ctx, path, createBody{assistantID, p}, opts)
 }
 
-func (s *Service) create(ctx context.Context, path string, body createBody, opts []langgraph.RequestOption) (*Cron, error) {
+func (s *Service) create(ctx context.Context, path string, body createBody, opts []langgraph.Option) (*Cron, error) {
 	var c Cron
 	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Options: opts, Check: c.check}, &c); err != nil {
 		return nil, err
@@ -264,7 +272,7 @@ func (p *UpdateParams) body() (*updateBody, error) {
 
 // Update changes a cron job (PATCH /runs/crons/{cron_id}) and returns it as
 // it now is.
-func (s *Service) Update(ctx context.Context, cronID string, p UpdateParams, opts ...langgraph.RequestOption) (*Cron, error) {
+func (s *Service) Update(ctx context.Context, cronID string, p UpdateParams, opts ...langgraph.Option) (*Cron, error) {
 	path, err := transport.Path("/runs/crons/{cron_id}", cronID)
 	if err != nil {
 		return nil, err
@@ -282,7 +290,7 @@ func (s *Service) Update(ctx context.Context, cronID string, p UpdateParams, opt
 
 // Delete deletes a cron job (DELETE /runs/crons/{cron_id}). Runs it already
 // started are not affected.
-func (s *Service) Delete(ctx context.Context, cronID string, opts ...langgraph.RequestOption) error {
+func (s *Service) Delete(ctx context.Context, cronID string, opts ...langgraph.Option) error {
 	path, err := transport.Path("/runs/crons/{cron_id}", cronID)
 	if err != nil {
 		return err
@@ -341,7 +349,7 @@ type SearchParams struct {
 }
 
 // Search returns one page of cron jobs (POST /runs/crons/search).
-func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) ([]Cron, error) {
+func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.Option) ([]Cron, error) {
 	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
@@ -351,7 +359,7 @@ func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.
 
 // SearchPage is Search that also returns the paging headers (total, and
 // where the next page starts).
-func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) (*langgraph.Page[Cron], error) {
+func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.Option) (*langgraph.Page[Cron], error) {
 	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
@@ -362,7 +370,7 @@ func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgr
 	return page.Public(), nil
 }
 
-func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Cron], error) {
+func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.Option) (pager.Page[Cron], error) {
 	return pager.Search[Cron](ctx, s.b, "/runs/crons/search", p, opts)
 }
 
@@ -371,7 +379,7 @@ func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgra
 // X-Pagination-Next header when the server sends one and stops at a short or
 // empty page, or when the header stops coming. It stops at the first error,
 // which it yields.
-func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Cron, error] {
+func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.Option) iter.Seq2[Cron, error] {
 	return pager.Walk(ctx, p.Limit, p.Offset, 10, func(ctx context.Context, limit, offset int) (pager.Page[Cron], error) {
 		q := p
 		q.Limit, q.Offset = limit, offset
@@ -391,7 +399,7 @@ type CountParams struct {
 }
 
 // Count returns the number of cron jobs that match (POST /runs/crons/count).
-func (s *Service) Count(ctx context.Context, p CountParams, opts ...langgraph.RequestOption) (int, error) {
+func (s *Service) Count(ctx context.Context, p CountParams, opts ...langgraph.Option) (int, error) {
 	var n int
 	_, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/runs/crons/count", Body: p, Idempotent: true, Options: opts}, &n)
 	return n, err

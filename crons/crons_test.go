@@ -74,7 +74,7 @@ func newFake(t *testing.T, answer func(c call) reply) (*fake, *client.Client) {
 		_, _ = io.WriteString(w, rep.Body)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey(), client.WithRetryWait(time.Millisecond, 2*time.Millisecond))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey(), langgraph.WithRetryWait(time.Millisecond, 2*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

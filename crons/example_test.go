@@ -6,6 +6,7 @@ import (
 	"log"
 	"time"
 
+	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/crons"
 	"github.com/langgraph-go/langgraph/runs"
@@ -16,7 +17,7 @@ import (
 // server with cron support, so it has no Output.
 func Example() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBaseURL("http://localhost:8123"))
+	c, err := client.New(langgraph.WithBaseURL("http://localhost:8123"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -32,8 +32,8 @@ func TestIntegrationJSServerErrors(t *testing.T) {
 	if err := srv.Reset(ctx); err != nil {
 		t.Fatalf("reset: %v\n%s", err, srv.Log())
 	}
-	c, err := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey(), client.WithBearerToken(testserver.TokenAlice),
-		client.WithMaxRetries(0))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenAlice),
+		langgraph.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}

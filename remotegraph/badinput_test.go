@@ -32,12 +32,9 @@ func TestBadInputNoPanic(t *testing.T) {
 			_, err := remotegraph.TypedNode[map[string]any, map[string]any](nilGraph)(ctx, nil)
 			return err
 		}, true},
-		{"empty assistant id", func() error { _, err := remotegraph.New(""); return err }, true},
-		{"nil option", func() error {
-			_, err := remotegraph.New("agent", nil, remotegraph.WithClientOptions(nil))
-			return err
-		}, false},
-		{"nil client", func() error { _, err := remotegraph.New("agent", remotegraph.WithClient(nil)); return err }, true},
+		{"empty assistant id", func() error { _, err := remotegraph.New(offline(t), "", remotegraph.Params{}); return err }, true},
+		{"nil client", func() error { _, err := remotegraph.New(nil, "agent", remotegraph.Params{}); return err }, true},
+		{"zero client", func() error { _, err := remotegraph.New(&client.Client{}, "agent", remotegraph.Params{}); return err }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := tc.call(); (err != nil) != tc.wantErr {
@@ -50,7 +47,7 @@ func TestBadInputNoPanic(t *testing.T) {
 // TestGraphCallsWithoutThread: the thread methods refuse a config without a
 // thread (or with a nil one) and a negative limit, before any request.
 func TestGraphCallsWithoutThread(t *testing.T) {
-	g, err := remotegraph.New("agent", remotegraph.WithURL("http://127.0.0.1:1"), remotegraph.WithClientOptions(client.WithoutAPIKey()))
+	g, err := remotegraph.New(offline(t), "agent", remotegraph.Params{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,4 +65,14 @@ func TestGraphCallsWithoutThread(t *testing.T) {
 	if _, err := g.GetStateHistory(ctx, &cfg, remotegraph.HistoryParams{Limit: -1}); err == nil {
 		t.Error("GetStateHistory with a negative limit: no error")
 	}
+}
+
+// offline returns a client of a server that is not there, with no retries.
+func offline(t *testing.T) *client.Client {
+	t.Helper()
+	c, err := client.New(langgraph.WithBaseURL("http://127.0.0.1:1"), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
-	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/remotegraph"
 )
 
@@ -35,8 +34,7 @@ func TestSanitizeConfigPointerCycle(t *testing.T) {
 // RunParams.Command is set is refused, as an input with a command is,
 // instead of being dropped in silence. Nothing is sent.
 func TestTwoCommandsRefused(t *testing.T) {
-	g, err := remotegraph.New("agent", remotegraph.WithURL("http://127.0.0.1:1"),
-		remotegraph.WithClientOptions(client.WithoutAPIKey(), client.WithMaxRetries(0)))
+	g, err := remotegraph.New(offline(t), "agent", remotegraph.Params{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -285,9 +285,8 @@ func TestMergeConfigs(t *testing.T) {
 }
 
 func TestRemoteGraphWithConfig(t *testing.T) {
-	g, err := remotegraph.New("test_graph_id",
-		remotegraph.WithURL("http://127.0.0.1:1"),
-		remotegraph.WithDefaultConfig(langgraph.Config{Configurable: map[string]any{"foo": "bar", "thread_id": "thread_id_1"}}))
+	g, err := remotegraph.New(offline(t), "test_graph_id",
+		remotegraph.Params{Config: &langgraph.Config{Configurable: map[string]any{"foo": "bar", "thread_id": "thread_id_1"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

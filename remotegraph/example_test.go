@@ -8,20 +8,26 @@ import (
 	"strings"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/remotegraph"
 	"github.com/langgraph-go/langgraph/runs"
 )
 
 // One RemoteGraph serves every end user: each call carries the user's own
-// token on its context. Without WithURL the deployment's URL comes from
-// LANGGRAPH_API_URL (the package's tests point it at their test server).
+// token on its context. The client holds no credentials of its own; without
+// langgraph.WithBaseURL the deployment's URL comes from LANGGRAPH_API_URL
+// (the package's tests point it at their test server).
 func Example() {
-	rg, err := remotegraph.New("agent")
+	c, err := client.New(langgraph.WithPerCallCredentials())
+	if err != nil {
+		log.Fatal(err)
+	}
+	rg, err := remotegraph.New(c, "agent", remotegraph.Params{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, token := range []string{"token-alice", "token-bob"} {
-		ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithBearerToken(token))
+		ctx := langgraph.ContextWithOptions(context.Background(), langgraph.WithBearerToken(token))
 		res, err := rg.Invoke(ctx, map[string]any{
 			"messages": []any{map[string]any{"role": "human", "content": "hello"}},
 		}, remotegraph.RunParams{})
@@ -46,12 +52,16 @@ func Example() {
 // A remote graph as a node of a local graph: a remote interrupt stops the
 // node, and the host resumes it on the same remote thread.
 func ExampleRemoteGraph_Node() {
-	rg, err := remotegraph.New("interrupt")
+	c, err := client.New(langgraph.WithPerCallCredentials())
+	if err != nil {
+		log.Fatal(err)
+	}
+	rg, err := remotegraph.New(c, "interrupt", remotegraph.Params{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	node := rg.Node()
-	ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithBearerToken("token-alice"))
+	ctx := langgraph.ContextWithOptions(context.Background(), langgraph.WithBearerToken("token-alice"))
 	ctx = remotegraph.ContextWithThreadID(ctx, "6f1c1a0e-3b5d-4c61-9a39-2f4d2b0c9e11") // the host's conversation
 
 	state := map[string]any{}
@@ -73,11 +83,15 @@ func ExampleRemoteGraph_Node() {
 // Stream a remote graph nested in a caller: the caller's namespace prefixes
 // the namespaces of the remote events.
 func ExampleRemoteGraph_Stream() {
-	rg, err := remotegraph.New("subgraph")
+	c, err := client.New(langgraph.WithPerCallCredentials())
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithBearerToken("token-alice"))
+	rg, err := remotegraph.New(c, "subgraph", remotegraph.Params{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := langgraph.ContextWithOptions(context.Background(), langgraph.WithBearerToken("token-alice"))
 	p := remotegraph.StreamParams{
 		RunParams: remotegraph.RunParams{Config: &langgraph.Config{
 			Configurable: map[string]any{"checkpoint_ns": "host_node:1"},

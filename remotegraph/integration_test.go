@@ -45,26 +45,36 @@ func integration(t *testing.T) context.Context {
 
 // newGraph returns a RemoteGraph of the test server with no credentials of
 // its own (and none from the environment): each call brings its user's.
-func newGraph(t *testing.T, graph string, opts ...remotegraph.Option) *remotegraph.RemoteGraph {
+func newGraph(t *testing.T, graph string, p remotegraph.Params) *remotegraph.RemoteGraph {
 	t.Helper()
-	all := append([]remotegraph.Option{remotegraph.WithURL(srv.URL()), remotegraph.WithClientOptions(client.WithoutAPIKey())}, opts...)
-	g, err := remotegraph.New(graph, all...)
+	g, err := remotegraph.New(liveClient(t), graph, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return g
 }
 
+// liveClient returns a client of the test server with opts and no API key
+// from the environment (unless opts say otherwise).
+func liveClient(t *testing.T, opts ...langgraph.Option) *client.Client {
+	t.Helper()
+	c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey()}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // as returns ctx carrying u's credentials.
 func as(ctx context.Context, u testserver.User) context.Context {
 	if u.Token != "" {
-		return langgraph.WithRequestOptions(ctx, langgraph.WithBearerToken(u.Token))
+		return langgraph.ContextWithOptions(ctx, langgraph.WithBearerToken(u.Token))
 	}
-	return langgraph.WithRequestOptions(ctx, langgraph.WithAPIKey(u.APIKey))
+	return langgraph.ContextWithOptions(ctx, langgraph.WithAPIKey(u.APIKey))
 }
 
 // creds returns u's credentials as a call option.
-func creds(u testserver.User) langgraph.RequestOption {
+func creds(u testserver.User) langgraph.Option {
 	if u.Token != "" {
 		return langgraph.WithBearerToken(u.Token)
 	}
@@ -116,7 +126,7 @@ func threadID(n int) string { return fmt.Sprintf("7a1d3c4e-0000-4000-8000-%012d"
 
 func TestIntegrationInvokeStateless(t *testing.T) {
 	ctx := integration(t)
-	g := newGraph(t, testserver.GraphAgent)
+	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	res, err := g.Invoke(as(ctx, testserver.Alice), say("hello"), remotegraph.RunParams{})
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +148,7 @@ func TestIntegrationInvokeThreadSanitising(t *testing.T) {
 	ctx := integration(t)
 	alice := as(ctx, testserver.Alice)
 	tid := threadID(1)
-	g := newGraph(t, testserver.GraphAgent, remotegraph.WithDefaultConfig(langgraph.Config{Tags: []string{"default"}}))
+	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{Config: &langgraph.Config{Tags: []string{"default"}}})
 	cfg := &langgraph.Config{
 		Tags: []string{"call"},
 		Configurable: map[string]any{
@@ -200,7 +210,7 @@ func TestIntegrationStateUpdateHistoryGraph(t *testing.T) {
 	ctx := integration(t)
 	alice := as(ctx, testserver.Alice)
 	tid := threadID(2)
-	g := newGraph(t, testserver.GraphAgent).WithConfig(remotegraph.ThreadConfig(tid))
+	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{}).WithConfig(remotegraph.ThreadConfig(tid))
 	if _, err := g.Invoke(alice, say("first"), remotegraph.RunParams{}); err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +268,7 @@ func TestIntegrationStateUpdateHistoryGraph(t *testing.T) {
 	if _, err := g.GetState(as(ctx, testserver.Bob), nil, remotegraph.StateParams{}); !errors.Is(err, langgraph.ErrNotFound) {
 		t.Errorf("bob's GetState of alice's thread: err = %v, want not found", err)
 	}
-	if _, err := newGraph(t, testserver.GraphAgent).GetState(alice, nil, remotegraph.StateParams{}); err == nil || !strings.Contains(err.Error(), "thread") {
+	if _, err := newGraph(t, testserver.GraphAgent, remotegraph.Params{}).GetState(alice, nil, remotegraph.StateParams{}); err == nil || !strings.Contains(err.Error(), "thread") {
 		t.Errorf("GetState without a thread: err = %v, want a clear error", err)
 	}
 
@@ -272,7 +282,7 @@ func TestIntegrationStateUpdateHistoryGraph(t *testing.T) {
 	// The JS server does not expand subgraphs with xray (child stays one
 	// node; the Python server adds child:inner): check the call and the
 	// parent's nodes.
-	xray, err := newGraph(t, testserver.GraphSubgraph).GetGraph(alice, assistants.GraphParams{XRay: true})
+	xray, err := newGraph(t, testserver.GraphSubgraph, remotegraph.Params{}).GetGraph(alice, assistants.GraphParams{XRay: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +304,7 @@ func hasNode(g *assistants.Graph, id string) bool { return slices.Contains(nodeI
 func TestIntegrationInvokeInterruptIsData(t *testing.T) {
 	ctx := integration(t)
 	alice := as(ctx, testserver.Alice)
-	g := newGraph(t, testserver.GraphInterrupt).WithConfig(remotegraph.ThreadConfig(threadID(3)))
+	g := newGraph(t, testserver.GraphInterrupt, remotegraph.Params{}).WithConfig(remotegraph.ThreadConfig(threadID(3)))
 	res, err := g.Invoke(alice, map[string]any{}, remotegraph.RunParams{})
 	if err != nil {
 		t.Fatal(err)
@@ -321,7 +331,7 @@ func TestIntegrationInvokeInterruptIsData(t *testing.T) {
 func TestIntegrationNodeInterruptResume(t *testing.T) {
 	ctx := integration(t)
 	alice := as(ctx, testserver.Alice)
-	g := newGraph(t, testserver.GraphInterrupt, remotegraph.WithName("approval"))
+	g := newGraph(t, testserver.GraphInterrupt, remotegraph.Params{Name: "approval"})
 	node := g.Node()
 	state := map[string]any{}
 
@@ -381,7 +391,7 @@ func TestIntegrationTypedNode(t *testing.T) {
 	type out struct {
 		Trail string `json:"trail"`
 	}
-	g := newGraph(t, testserver.GraphSubgraph)
+	g := newGraph(t, testserver.GraphSubgraph, remotegraph.Params{})
 	node := remotegraph.TypedNode[in, out](g)
 	tid := threadID(4)
 	got, err := node(remotegraph.ContextWithThreadID(as(ctx, testserver.Bob), tid), in{Trail: "start;"})
@@ -399,7 +409,7 @@ func TestIntegrationTypedNode(t *testing.T) {
 		Answer string `json:"answer"`
 		Done   bool   `json:"done"`
 	}
-	inode := remotegraph.TypedNode[struct{}, resumeOut](newGraph(t, testserver.GraphInterrupt))
+	inode := remotegraph.TypedNode[struct{}, resumeOut](newGraph(t, testserver.GraphInterrupt, remotegraph.Params{}))
 	_, err = inode(as(ctx, testserver.Carol), struct{}{})
 	var ie *remotegraph.InterruptError
 	if !errors.As(err, &ie) {
@@ -414,7 +424,7 @@ func TestIntegrationTypedNode(t *testing.T) {
 func TestIntegrationRemoteError(t *testing.T) {
 	ctx := integration(t)
 	alice := as(ctx, testserver.Alice)
-	g := newGraph(t, testserver.GraphError)
+	g := newGraph(t, testserver.GraphError, remotegraph.Params{})
 	check := func(what string, err error, wantThread string) {
 		t.Helper()
 		var re *remotegraph.RemoteError
@@ -446,7 +456,7 @@ func TestIntegrationRemoteError(t *testing.T) {
 // remote node sees that user.
 func TestIntegrationConcurrentUsers(t *testing.T) {
 	ctx := integration(t)
-	g := newGraph(t, testserver.GraphAgent)
+	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	node := g.Node()
 	users := []testserver.User{testserver.Alice, testserver.Bob, testserver.Carol, testserver.Dave}
 	const perUser = 6
@@ -518,12 +528,16 @@ func TestIntegrationConcurrentUsers(t *testing.T) {
 	}
 }
 
-// Without client.WithoutAPIKey, the API key comes from the environment
+// Without langgraph.WithoutAPIKey, the API key comes from the environment
 // (LangGraph's RemoteGraph loses it: langchain-ai/langgraph#9011).
 func TestIntegrationAPIKeyFromEnv(t *testing.T) {
 	ctx := integration(t)
 	t.Setenv("LANGGRAPH_API_KEY", testserver.APIKeyCarol)
-	g, err := remotegraph.New(testserver.GraphAgent, remotegraph.WithURL(srv.URL()))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := remotegraph.New(c, testserver.GraphAgent, remotegraph.Params{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -541,13 +555,17 @@ func TestIntegrationAPIKeyFromEnv(t *testing.T) {
 	}
 }
 
-// With client.WithPerCallCredentials, a RemoteGraph in a service that holds
+// With langgraph.WithPerCallCredentials, a RemoteGraph in a service that holds
 // its own key in the environment never runs as that key's user: a call
 // without the end user's credentials fails before anything is sent.
 func TestIntegrationPerCallCredentials(t *testing.T) {
 	ctx := integration(t)
 	t.Setenv("LANGGRAPH_API_KEY", testserver.APIKeyCarol)
-	g, err := remotegraph.New(testserver.GraphAgent, remotegraph.WithURL(srv.URL()), remotegraph.WithClientOptions(client.WithPerCallCredentials()))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithPerCallCredentials())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := remotegraph.New(c, testserver.GraphAgent, remotegraph.Params{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -568,11 +586,11 @@ func TestIntegrationPerCallCredentials(t *testing.T) {
 // A RemoteGraph built on an existing client shares its credentials.
 func TestIntegrationWithClient(t *testing.T) {
 	ctx := integration(t)
-	c, err := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey(), client.WithBearerToken(testserver.TokenBob))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenBob))
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := remotegraph.New(testserver.GraphAgent, remotegraph.WithClient(c), remotegraph.WithName("echo"))
+	g, err := remotegraph.New(c, testserver.GraphAgent, remotegraph.Params{Name: "echo"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -582,8 +600,5 @@ func TestIntegrationWithClient(t *testing.T) {
 	res, err := g.Invoke(ctx, say("hi"), remotegraph.RunParams{})
 	if err != nil || decodeAgent(t, res.Values).identity() != "bob" {
 		t.Errorf("invoke through bob's client: %v", err)
-	}
-	if _, err := remotegraph.New("agent", remotegraph.WithClient(c), remotegraph.WithURL(srv.URL())); err == nil {
-		t.Error("WithClient and WithURL together were accepted")
 	}
 }

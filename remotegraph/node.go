@@ -72,7 +72,7 @@ func ContextWithResume(ctx context.Context, value any) context.Context {
 // ResumeContext, and the node then sends Command{Resume} to the same remote
 // thread (the state is not sent again). A remote failure returns a
 // *RemoteError. Credentials come from the context
-// (langgraph.WithRequestOptions), so one node serves many users.
+// (langgraph.ContextWithOptions), so one node serves many users.
 func (g *RemoteGraph) Node() NodeFunc {
 	return func(ctx context.Context, state map[string]any) (map[string]any, error) {
 		if g == nil {

@@ -71,10 +71,12 @@ func newFake(t *testing.T, replies ...string) (*fake, *remotegraph.RemoteGraph) 
 	f := &fake{replies: replies}
 	ts := httptest.NewServer(f)
 	t.Cleanup(ts.Close)
-	g, err := remotegraph.New("graph-x",
-		remotegraph.WithURL(ts.URL),
-		remotegraph.WithClientOptions(client.WithoutAPIKey(), client.WithMaxRetries(0)),
-		remotegraph.WithDefaultConfig(langgraph.Config{Tags: []string{"d"}, Configurable: map[string]any{"model": "m"}}))
+	c, err := client.New(langgraph.WithBaseURL(ts.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := remotegraph.New(c, "graph-x",
+		remotegraph.Params{Config: &langgraph.Config{Tags: []string{"d"}, Configurable: map[string]any{"model": "m"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +169,7 @@ func TestNodeContext(t *testing.T) {
 	ctx := remotegraph.ContextWithConfig(context.Background(), langgraph.Config{Tags: []string{"c1"}, Configurable: map[string]any{"x": 1}})
 	ctx = remotegraph.ContextWithThreadID(ctx, "thread-9")
 	ctx = remotegraph.ContextWithConfig(ctx, langgraph.Config{Tags: []string{"c2"}})
-	ctx = langgraph.WithRequestOptions(ctx, langgraph.WithBearerToken("user-token"), langgraph.WithHeader("x-trace", "tr"))
+	ctx = langgraph.ContextWithOptions(ctx, langgraph.WithBearerToken("user-token"), langgraph.WithHeader("x-trace", "tr"))
 	out, err := g.Node()(ctx, nil)
 	if err != nil || out["done"] != true {
 		t.Fatalf("node = %v, %v", out, err)
@@ -228,17 +230,16 @@ func TestErrorStrings(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
-	for name, opts := range map[string][]remotegraph.Option{
-		"bad url":   {remotegraph.WithURL("ftp://x")},
-		"nil":       {remotegraph.WithClient(nil)},
-		"no name":   {remotegraph.WithName("")},
-		"thread id": {remotegraph.WithDefaultConfig(langgraph.Config{Configurable: map[string]any{"thread_id": 1}})},
+	for name, call := range map[string]func() error{
+		"nil client": func() error { _, err := remotegraph.New(nil, "a", remotegraph.Params{}); return err },
+		"thread id": func() error {
+			_, err := remotegraph.New(offline(t), "a", remotegraph.Params{Config: &langgraph.Config{Configurable: map[string]any{"thread_id": 1}}})
+			return err
+		},
+		"assistant id": func() error { _, err := remotegraph.New(offline(t), "", remotegraph.Params{}); return err },
 	} {
-		if _, err := remotegraph.New("a", opts...); err == nil {
-			t.Errorf("%s: accepted", name)
+		if err := call(); !errors.Is(err, langgraph.ErrInvalidArgument) {
+			t.Errorf("%s: %v; want ErrInvalidArgument", name, err)
 		}
-	}
-	if _, err := remotegraph.New(""); err == nil {
-		t.Error("empty assistant id accepted")
 	}
 }

@@ -10,7 +10,7 @@
 // each user's own credentials on each call, either as call options or on the
 // context:
 //
-//	ctx = langgraph.WithRequestOptions(ctx, langgraph.WithBearerToken(userToken))
+//	ctx = langgraph.ContextWithOptions(ctx, langgraph.WithBearerToken(userToken))
 //	res, err := rg.Invoke(ctx, input, remotegraph.RunParams{})
 //
 // The deployment's auth handler then sees that user, and the remote nodes get
@@ -57,113 +57,37 @@ type RemoteGraph struct {
 	client      *client.Client
 }
 
-// Option configures New.
-type Option func(*settings) error
-
-type settings struct {
-	url        string
-	clientOpts []client.Option
-	client     *client.Client
-	config     *langgraph.Config
-	name       string
+// Params are the optional settings of New.
+type Params struct {
+	// Name is the graph's name, used in errors and as a node name (default:
+	// the assistant id).
+	Name string
+	// Config is merged under every call's config (see MergeConfigs). A
+	// thread_id in it makes every call use that thread.
+	Config *langgraph.Config
 }
 
-// WithURL sets the deployment's URL. Without it (and without WithClient) the
-// client's default applies: LANGGRAPH_API_URL, else client.DefaultBaseURL.
-func WithURL(u string) Option {
-	return func(s *settings) error {
-		if _, err := client.ParseBaseURL(u); err != nil {
-			return err
-		}
-		s.url = u
-		return nil
+// New returns the remote graph assistantID (an assistant id, or a graph name,
+// which the server resolves to the graph's default assistant) of the
+// deployment c talks to. Calls go through c: its credentials, retries and
+// options, over which each call's options and context apply (see One
+// RemoteGraph, many users).
+func New(c *client.Client, assistantID string, p Params) (*RemoteGraph, error) {
+	if c == nil || c.BaseURL() == "" {
+		return nil, lgerr.Invalid("remotegraph: New needs a client built by client.New")
 	}
-}
-
-// WithClientOptions passes options to the client that New builds: the same
-// credentials as client.New (client.WithAPIKey, client.WithoutAPIKey,
-// client.WithBearerToken, client.WithTokenSource, client.WithHeader), HTTP
-// client, logger and retries. As with client.New, the API key is read from
-// LANGGRAPH_API_KEY, LANGSMITH_API_KEY or LANGCHAIN_API_KEY unless
-// client.WithAPIKey or client.WithoutAPIKey says otherwise.
-func WithClientOptions(opts ...client.Option) Option {
-	return func(s *settings) error {
-		s.clientOpts = append(s.clientOpts, opts...)
-		return nil
-	}
-}
-
-// WithClient uses an existing client instead of building one; it cannot be
-// combined with WithURL or WithClientOptions.
-func WithClient(c *client.Client) Option {
-	return func(s *settings) error {
-		if c == nil {
-			return lgerr.Invalid("remotegraph: WithClient: nil client")
-		}
-		s.client = c
-		return nil
-	}
-}
-
-// WithDefaultConfig sets the config merged under every call's config
-// (see MergeConfigs). A thread_id in it makes every call use that thread.
-func WithDefaultConfig(cfg langgraph.Config) Option {
-	return func(s *settings) error {
-		s.config = &cfg
-		return nil
-	}
-}
-
-// WithName sets the graph's name, used in errors and as a node name
-// (default: the assistant id).
-func WithName(name string) Option {
-	return func(s *settings) error {
-		if name == "" {
-			return lgerr.Invalid("remotegraph: WithName: empty name")
-		}
-		s.name = name
-		return nil
-	}
-}
-
-// New returns the remote graph assistantID, an assistant id or a graph name
-// (the server resolves a graph name to the graph's default assistant).
-func New(assistantID string, opts ...Option) (*RemoteGraph, error) {
 	if assistantID == "" {
 		return nil, lgerr.Invalid("remotegraph: empty assistant id")
 	}
-	var s settings
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&s); err != nil {
-			return nil, err
-		}
-	}
-	c := s.client
-	if c != nil && (s.url != "" || len(s.clientOpts) > 0) {
-		return nil, lgerr.Invalid("remotegraph: WithClient cannot be combined with WithURL or WithClientOptions")
-	}
-	if c == nil {
-		copts := s.clientOpts
-		if s.url != "" {
-			copts = append([]client.Option{client.WithBaseURL(s.url)}, copts...)
-		}
-		var err error
-		if c, err = client.New(copts...); err != nil {
-			return nil, err
-		}
-	}
-	g := &RemoteGraph{assistantID: assistantID, name: s.name, client: c}
+	g := &RemoteGraph{assistantID: assistantID, name: p.Name, client: c}
 	if g.name == "" {
 		g.name = assistantID
 	}
-	if s.config != nil {
-		if _, err := SanitizeConfig(s.config); err != nil {
+	if p.Config != nil {
+		if _, err := SanitizeConfig(p.Config); err != nil {
 			return nil, err
 		}
-		g.config = MergeConfigs(s.config)
+		g.config = MergeConfigs(p.Config)
 	}
 	return g, nil
 }
@@ -275,8 +199,8 @@ func (g *RemoteGraph) prepare(input any, p *RunParams) (prepared, error) {
 // thread (created if needed); without one it is stateless.
 //
 // Credentials and headers for this call go in opts or on ctx
-// (langgraph.WithRequestOptions).
-func (g *RemoteGraph) Invoke(ctx context.Context, input any, p RunParams, opts ...langgraph.RequestOption) (*runs.Result, error) {
+// (langgraph.ContextWithOptions).
+func (g *RemoteGraph) Invoke(ctx context.Context, input any, p RunParams, opts ...langgraph.Option) (*runs.Result, error) {
 	req, err := g.prepare(input, &p)
 	if err != nil {
 		return nil, err
@@ -352,7 +276,7 @@ type StateParams struct {
 // GetState returns the state of the thread named by cfg (merged over the
 // default config): the latest state, or the state at the checkpoint that
 // configurable.checkpoint_id (and checkpoint_ns) name.
-func (g *RemoteGraph) GetState(ctx context.Context, cfg *langgraph.Config, p StateParams, opts ...langgraph.RequestOption) (*threads.State, error) {
+func (g *RemoteGraph) GetState(ctx context.Context, cfg *langgraph.Config, p StateParams, opts ...langgraph.Option) (*threads.State, error) {
 	tid, cp, err := g.threadAndCheckpoint(cfg, "GetState")
 	if err != nil {
 		return nil, err
@@ -370,7 +294,7 @@ type UpdateStateParams struct {
 // UpdateState writes values to the state of the thread named by cfg (at its
 // checkpoint, if it names one) and returns the config of the new checkpoint
 // (see CheckpointConfig).
-func (g *RemoteGraph) UpdateState(ctx context.Context, cfg *langgraph.Config, values any, p UpdateStateParams, opts ...langgraph.RequestOption) (*langgraph.Config, error) {
+func (g *RemoteGraph) UpdateState(ctx context.Context, cfg *langgraph.Config, values any, p UpdateStateParams, opts ...langgraph.Option) (*langgraph.Config, error) {
 	tid, cp, err := g.threadAndCheckpoint(cfg, "UpdateState")
 	if err != nil {
 		return nil, err
@@ -398,7 +322,7 @@ type HistoryParams struct {
 
 // GetStateHistory returns the past states of the thread named by cfg, newest
 // first. A checkpoint namespace in cfg selects a subgraph's history.
-func (g *RemoteGraph) GetStateHistory(ctx context.Context, cfg *langgraph.Config, p HistoryParams, opts ...langgraph.RequestOption) ([]threads.State, error) {
+func (g *RemoteGraph) GetStateHistory(ctx context.Context, cfg *langgraph.Config, p HistoryParams, opts ...langgraph.Option) ([]threads.State, error) {
 	tid, cp, err := g.threadAndCheckpoint(cfg, "GetStateHistory")
 	if err != nil {
 		return nil, err
@@ -426,6 +350,6 @@ func (g *RemoteGraph) GetStateHistory(ctx context.Context, cfg *langgraph.Config
 
 // GetGraph returns the structure of the remote graph; p.XRay includes the
 // nodes of subgraphs.
-func (g *RemoteGraph) GetGraph(ctx context.Context, p assistants.GraphParams, opts ...langgraph.RequestOption) (*assistants.Graph, error) {
+func (g *RemoteGraph) GetGraph(ctx context.Context, p assistants.GraphParams, opts ...langgraph.Option) (*assistants.Graph, error) {
 	return g.client.Assistants.GetGraph(ctx, g.assistantID, p, opts...)
 }

@@ -56,7 +56,7 @@ type StreamParams struct {
 // and tasks modes (dropped from the output unless requested) to see
 // interrupts and to name the failing remote node and its namespace in the
 // RemoteError, which LangGraph's RemoteException does not.
-func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
+func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opts ...langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
 	req, err := g.prepare(input, &p.RunParams)
 	if err != nil {
 		return stream.Fail(err)

@@ -59,7 +59,7 @@ func modesOf(parts []langgraph.StreamPart) []string {
 func TestIntegrationStreamOneMode(t *testing.T) {
 	ctx := integration(t)
 	noLeak(t)
-	g := newGraph(t, testserver.GraphAgent)
+	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Alice), say("stream"), remotegraph.StreamParams{StreamMode: []runs.StreamMode{runs.StreamValues}}))
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestIntegrationStreamOneMode(t *testing.T) {
 // The default mode is updates, as in LangGraph's RemoteGraph.
 func TestIntegrationStreamDefaultMode(t *testing.T) {
 	ctx := integration(t)
-	g := newGraph(t, testserver.GraphAgent)
+	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Bob), say("upd"), remotegraph.StreamParams{}))
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestIntegrationStreamDefaultMode(t *testing.T) {
 func TestIntegrationStreamSeveralModes(t *testing.T) {
 	ctx := integration(t)
 	noLeak(t)
-	g := newGraph(t, testserver.GraphAgent)
+	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Carol), say("abc"), remotegraph.StreamParams{
 		StreamMode: []runs.StreamMode{runs.StreamUpdates, runs.StreamCustom, runs.StreamMessagesTuple, runs.StreamTasks},
 	}))
@@ -132,7 +132,7 @@ func TestIntegrationStreamSeveralModes(t *testing.T) {
 // Namespaces of subgraph events are kept.
 func TestIntegrationStreamSubgraphs(t *testing.T) {
 	ctx := integration(t)
-	g := newGraph(t, testserver.GraphSubgraph)
+	g := newGraph(t, testserver.GraphSubgraph, remotegraph.Params{})
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Alice), map[string]any{"trail": "s;"}, remotegraph.StreamParams{
 		StreamMode: []runs.StreamMode{runs.StreamUpdates, runs.StreamCustom},
 		Subgraphs:  true,
@@ -166,7 +166,7 @@ func TestIntegrationStreamSubgraphs(t *testing.T) {
 // starts with the caller's: langchain-ai/langgraph#6604.
 func TestIntegrationStreamNestedNamespace(t *testing.T) {
 	ctx := integration(t)
-	g := newGraph(t, testserver.GraphSubgraph)
+	g := newGraph(t, testserver.GraphSubgraph, remotegraph.Params{})
 	cfg := &langgraph.Config{Configurable: map[string]any{"checkpoint_ns": "host:1|remote:2"}}
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Alice), map[string]any{"trail": ""}, remotegraph.StreamParams{
 		RunParams:  remotegraph.RunParams{Config: cfg},
@@ -205,7 +205,7 @@ func TestIntegrationStreamNestedNamespace(t *testing.T) {
 func TestIntegrationStreamInterrupt(t *testing.T) {
 	ctx := integration(t)
 	alice := as(ctx, testserver.Alice)
-	g := newGraph(t, testserver.GraphInterrupt)
+	g := newGraph(t, testserver.GraphInterrupt, remotegraph.Params{})
 
 	top := &langgraph.Config{Configurable: map[string]any{"thread_id": threadID(20)}}
 	parts, err := collect(t, g.Stream(alice, map[string]any{}, remotegraph.StreamParams{RunParams: remotegraph.RunParams{Config: top}}))
@@ -246,7 +246,7 @@ func TestIntegrationStreamInterrupt(t *testing.T) {
 func TestIntegrationStreamRemoteError(t *testing.T) {
 	ctx := integration(t)
 	noLeak(t)
-	g := newGraph(t, testserver.GraphError)
+	g := newGraph(t, testserver.GraphError, remotegraph.Params{})
 	tid := threadID(30)
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Dave), map[string]any{}, remotegraph.StreamParams{
 		RunParams:  remotegraph.RunParams{Config: &langgraph.Config{Configurable: map[string]any{"thread_id": tid}}},
@@ -272,7 +272,7 @@ func TestIntegrationStreamRemoteError(t *testing.T) {
 func TestIntegrationStreamUsers(t *testing.T) {
 	ctx := integration(t)
 	noLeak(t)
-	g := newGraph(t, testserver.GraphAgent)
+	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	users := []testserver.User{testserver.Alice, testserver.Bob, testserver.Carol, testserver.Dave}
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*len(users))

@@ -48,7 +48,7 @@ func newRecorder(t *testing.T, status int, body string) (*recorder, *client.Clie
 		_, _ = io.WriteString(w, rec.body)
 	}))
 	t.Cleanup(s.Close)
-	c, err := client.New(client.WithBaseURL(s.URL), client.WithoutAPIKey(), client.WithBearerToken("tok"), client.WithMaxRetries(0))
+	c, err := client.New(langgraph.WithBaseURL(s.URL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken("tok"), langgraph.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,7 +108,7 @@ func TestCreateBody(t *testing.T) {
 			rec, c := newRecorder(t, http.StatusOK, `{"run_id":"r1","thread_id":"t/1","status":"pending"}`)
 			rec.header.Set("Content-Location", tc.location)
 			var created []langgraph.RunMetadata
-			got, err := tc.call(c.Runs, fullParams(func(m langgraph.RunMetadata) { created = append(created, m) }))
+			got, err := tc.call(&c.Runs, fullParams(func(m langgraph.RunMetadata) { created = append(created, m) }))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,7 +17,7 @@ import (
 // from LANGGRAPH_API_URL (the package's tests point it at their test server).
 func ExampleService_Wait() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func ExampleService_Wait() {
 // Start a run in the background, do something else, then collect its result.
 func ExampleService_Join() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func ExampleService_Join() {
 // Command on the same thread.
 func ExampleService_Wait_resume() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func itest(t *testing.T) (context.Context, *client.Client) {
 
 func aliceAt(t *testing.T, base string) *client.Client {
 	t.Helper()
-	c, err := client.New(client.WithBaseURL(base), client.WithoutAPIKey(), client.WithBearerToken(testserver.TokenAlice))
+	c, err := client.New(langgraph.WithBaseURL(base), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenAlice))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -769,7 +769,7 @@ func TestIntegrationRunFields(t *testing.T) {
 // user's runs.
 func TestIntegrationRunScoping(t *testing.T) {
 	ctx, c := itest(t)
-	bob, err := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey(), client.WithBearerToken(testserver.TokenBob))
+	bob, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenBob))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func routes(t *testing.T, answers map[string]string) (*client.Client, func() []s
 		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(s.Close)
-	c, err := client.New(client.WithBaseURL(s.URL), client.WithoutAPIKey(), client.WithMaxRetries(0))
+	c, err := client.New(langgraph.WithBaseURL(s.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func waitServer(t *testing.T, hang bool) (*client.Client, func() []string) {
 		}
 	}))
 	t.Cleanup(s.Close)
-	c, err := client.New(client.WithBaseURL(s.URL), client.WithoutAPIKey(), client.WithMaxRetries(0))
+	c, err := client.New(langgraph.WithBaseURL(s.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,8 +32,16 @@ type Service struct {
 	b *transport.Backend
 }
 
-// NewService is used by package client; call client.New instead.
-func NewService(b *transport.Backend) *Service { return &Service{b: b} }
+// NewService returns the runs service alone, configured by opts as
+// client.New configures a client; most programs use client.New and its
+// Runs field instead.
+func NewService(opts ...langgraph.Option) (*Service, error) {
+	b, err := transport.FromOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{b: b}, nil
+}
 
 // body is a run-create request: the assistant plus the run's fields.
 type body struct {
@@ -68,7 +76,7 @@ func runsPath(threadID, suffix string) (string, error) {
 // Create starts a background run on a thread (POST /threads/{thread_id}/runs)
 // and returns it while it is pending. Wait for it with Join. A server error is
 // not retried, since the run may have started.
-func (s *Service) Create(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Run, error) {
+func (s *Service) Create(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.Option) (*Run, error) {
 	if threadID == "" {
 		return nil, lgerr.Invalid("thread_id must not be empty; use CreateStateless for a run without a thread")
 	}
@@ -76,11 +84,11 @@ func (s *Service) Create(ctx context.Context, threadID, assistantID string, p Cr
 }
 
 // CreateStateless starts a background run without a thread (POST /runs).
-func (s *Service) CreateStateless(ctx context.Context, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Run, error) {
+func (s *Service) CreateStateless(ctx context.Context, assistantID string, p CreateParams, opts ...langgraph.Option) (*Run, error) {
 	return s.create(ctx, "", assistantID, p, opts)
 }
 
-func (s *Service) create(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.RequestOption) (*Run, error) {
+func (s *Service) create(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.Option) (*Run, error) {
 	if err := checkParams(assistantID, &p); err != nil {
 		return nil, err
 	}
@@ -130,7 +138,7 @@ type BatchItem struct {
 
 // CreateBatch starts several background runs in one request (POST /runs/batch)
 // and returns them in order.
-func (s *Service) CreateBatch(ctx context.Context, items []BatchItem, opts ...langgraph.RequestOption) ([]Run, error) {
+func (s *Service) CreateBatch(ctx context.Context, items []BatchItem, opts ...langgraph.Option) ([]Run, error) {
 	if len(items) == 0 {
 		return nil, lgerr.Invalid("CreateBatch needs at least one run")
 	}
@@ -157,7 +165,7 @@ func (s *Service) CreateBatch(ctx context.Context, items []BatchItem, opts ...la
 //
 // The call lasts as long as the run: bound it with the context or
 // langgraph.WithTimeout, not with http.Client.Timeout.
-func (s *Service) Wait(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Result, error) {
+func (s *Service) Wait(ctx context.Context, threadID, assistantID string, p CreateParams, opts ...langgraph.Option) (*Result, error) {
 	if threadID == "" {
 		return nil, lgerr.Invalid("thread_id must not be empty; use WaitStateless for a run without a thread")
 	}
@@ -166,11 +174,11 @@ func (s *Service) Wait(ctx context.Context, threadID, assistantID string, p Crea
 
 // WaitStateless runs an assistant without a thread and waits for the result
 // (POST /runs/wait). See Wait.
-func (s *Service) WaitStateless(ctx context.Context, assistantID string, p CreateParams, opts ...langgraph.RequestOption) (*Result, error) {
+func (s *Service) WaitStateless(ctx context.Context, assistantID string, p CreateParams, opts ...langgraph.Option) (*Result, error) {
 	return s.wait(ctx, "", assistantID, p, opts)
 }
 
-func (s *Service) wait(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.RequestOption) (*Result, error) {
+func (s *Service) wait(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.Option) (*Result, error) {
 	if err := checkParams(assistantID, &p); err != nil {
 		return nil, err
 	}
@@ -251,7 +259,7 @@ func runError(raw json.RawMessage, meta langgraph.RunMetadata) error {
 }
 
 // Get returns a run (GET /threads/{thread_id}/runs/{run_id}).
-func (s *Service) Get(ctx context.Context, threadID, runID string, opts ...langgraph.RequestOption) (*Run, error) {
+func (s *Service) Get(ctx context.Context, threadID, runID string, opts ...langgraph.Option) (*Run, error) {
 	path, err := transport.Path("/threads/{thread_id}/runs/{run_id}", threadID, runID)
 	if err != nil {
 		return nil, err
@@ -283,7 +291,7 @@ type ListParams struct {
 // pages with slice(Offset, Limit): Limit is the index where the page ends,
 // not its size, so Offset 10 and Limit 20 give the second page of ten, and an
 // Offset not below the Limit (server default 10) gives none.
-func (s *Service) List(ctx context.Context, threadID string, p ListParams, opts ...langgraph.RequestOption) ([]Run, error) {
+func (s *Service) List(ctx context.Context, threadID string, p ListParams, opts ...langgraph.Option) ([]Run, error) {
 	path, err := transport.Path("/threads/{thread_id}/runs", threadID)
 	if err != nil {
 		return nil, err
@@ -322,7 +330,7 @@ type CancelParams struct {
 // Cancel stops a pending or running run
 // (POST /threads/{thread_id}/runs/{run_id}/cancel). Cancelling is idempotent,
 // so it is retried like a read.
-func (s *Service) Cancel(ctx context.Context, threadID, runID string, p CancelParams, opts ...langgraph.RequestOption) error {
+func (s *Service) Cancel(ctx context.Context, threadID, runID string, p CancelParams, opts ...langgraph.Option) error {
 	path, err := transport.Path("/threads/{thread_id}/runs/{run_id}/cancel", threadID, runID)
 	if err != nil {
 		return err
@@ -365,7 +373,7 @@ type CancelManyParams struct {
 
 // CancelMany stops several runs (POST /runs/cancel). The JS development
 // server does not implement it (404).
-func (s *Service) CancelMany(ctx context.Context, p CancelManyParams, opts ...langgraph.RequestOption) error {
+func (s *Service) CancelMany(ctx context.Context, p CancelManyParams, opts ...langgraph.Option) error {
 	if len(p.RunIDs) == 0 && p.Status == "" {
 		return lgerr.Invalid("CancelMany needs RunIDs or a Status")
 	}
@@ -402,7 +410,7 @@ type JoinParams struct {
 // the JS SDK offers one, so an empty threadID is refused before anything is
 // sent. Follow such a run with JoinStream and an empty threadID instead: its
 // last "values" event holds the final state.
-func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams, opts ...langgraph.RequestOption) (*Result, error) {
+func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams, opts ...langgraph.Option) (*Result, error) {
 	if threadID == "" {
 		return nil, lgerr.Invalid("thread_id must not be empty: a run without a thread cannot be joined; use JoinStream with an empty thread_id")
 	}
@@ -435,7 +443,7 @@ func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams
 // an error, which is what the server answers for a run that had already
 // ended: the thread's status tells whether it stopped at an interrupt or
 // failed.
-func (s *Service) settle(ctx context.Context, res *Result, opts []langgraph.RequestOption) (*Result, error) {
+func (s *Service) settle(ctx context.Context, res *Result, opts []langgraph.Option) (*Result, error) {
 	path, err := transport.Path("/threads/{thread_id}", res.Run.ThreadID)
 	if err != nil {
 		return nil, err
@@ -486,7 +494,7 @@ func (s *Service) settle(ctx context.Context, res *Result, opts []langgraph.Requ
 // wroteLatestCheckpoint reports whether the thread's latest checkpoint was
 // written by run (its metadata.run_id); a checkpoint without a run id counts
 // as the run's.
-func (s *Service) wroteLatestCheckpoint(ctx context.Context, run langgraph.RunMetadata, opts []langgraph.RequestOption) (bool, error) {
+func (s *Service) wroteLatestCheckpoint(ctx context.Context, run langgraph.RunMetadata, opts []langgraph.Option) (bool, error) {
 	path, err := transport.Path("/threads/{thread_id}/state", run.ThreadID)
 	if err != nil {
 		return false, err
@@ -503,7 +511,7 @@ func (s *Service) wroteLatestCheckpoint(ctx context.Context, run langgraph.RunMe
 }
 
 // Delete deletes a run that has ended (DELETE /threads/{thread_id}/runs/{run_id}).
-func (s *Service) Delete(ctx context.Context, threadID, runID string, opts ...langgraph.RequestOption) error {
+func (s *Service) Delete(ctx context.Context, threadID, runID string, opts ...langgraph.Option) error {
 	path, err := transport.Path("/threads/{thread_id}/runs/{run_id}", threadID, runID)
 	if err != nil {
 		return err

@@ -71,16 +71,16 @@ type StreamParams struct {
 // sends no Location (a rejoin would miss the events in flight): its stream
 // then ends with a *langgraph.StreamError, and the run goes on; Join returns
 // its result. A Location is followed whatever the run's settings, as the
-// anchors do; for a run that was not created resumable the server can only
+// Python and JS SDKs do; for a run that was not created resumable the server can only
 // join it live there, so events sent during the gap may be missing: create
 // runs with StreamResumable when every event matters. A connection that stays open but silent (half-open, e.g.
 // after a platform rollover) hangs the stream unless Reconnect.IdleTimeout
 // is set: off by default, since the JS server sends no heartbeats.
 //
-// Limits: an event larger than client.WithMaxEventSize (32 MiB by default)
+// Limits: an event larger than langgraph.WithMaxEventSize (32 MiB by default)
 // ends the stream with an error matching langgraph.ErrEventTooLarge. A
 // langgraph.WithTimeout option bounds the whole stream, reconnects included.
-func (s *Service) Stream(ctx context.Context, threadID, assistantID string, p StreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
+func (s *Service) Stream(ctx context.Context, threadID, assistantID string, p StreamParams, opts ...langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
 	if threadID == "" {
 		return stream.Fail(lgerr.Invalid("thread_id must not be empty; use StreamStateless for a run without a thread"))
 	}
@@ -93,11 +93,11 @@ func (s *Service) Stream(ctx context.Context, threadID, assistantID string, p St
 // resumed without repeating them (unless the server names a Location); a
 // stream of a run created with StreamResumable that closes before its first
 // event is replayed from the start through GET /runs/{run_id}/stream.
-func (s *Service) StreamStateless(ctx context.Context, assistantID string, p StreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
+func (s *Service) StreamStateless(ctx context.Context, assistantID string, p StreamParams, opts ...langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
 	return s.stream(ctx, "", assistantID, p, opts)
 }
 
-func (s *Service) stream(ctx context.Context, threadID, assistantID string, p StreamParams, opts []langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
+func (s *Service) stream(ctx context.Context, threadID, assistantID string, p StreamParams, opts []langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
 	if err := checkParams(assistantID, &p.CreateParams); err != nil {
 		return stream.Fail(err)
 	}
@@ -180,7 +180,7 @@ type JoinStreamParams struct {
 // first event; a run that is not resumable gives its buffered events to its
 // first joiner only. A join that finds nothing to send ends without any
 // event and without error: for a run that has ended, that is a valid answer.
-func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p JoinStreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
+func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p JoinStreamParams, opts ...langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
 	run := langgraph.RunMetadata{ThreadID: threadID, RunID: runID}
 	first, err := s.joinRequest(run, "", p.CancelOnDisconnect, p.StreamMode, opts)
 	if err != nil {
@@ -221,7 +221,7 @@ func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p Join
 // GET /runs/{run_id}/stream for a run without a thread. The stream modes are
 // not sent on reconnects: a server that filters by them may drop subgraph
 // events (langchain-ai/langgraph#7778); the client filters.
-func (s *Service) joinRequest(run langgraph.RunMetadata, lastID string, cancelOnDisconnect bool, modes []StreamMode, opts []langgraph.RequestOption) (*transport.Request, error) {
+func (s *Service) joinRequest(run langgraph.RunMetadata, lastID string, cancelOnDisconnect bool, modes []StreamMode, opts []langgraph.Option) (*transport.Request, error) {
 	var path string
 	var err error
 	if run.ThreadID == "" {
@@ -243,7 +243,7 @@ func (s *Service) joinRequest(run langgraph.RunMetadata, lastID string, cancelOn
 }
 
 // active reports whether a run is still pending or running.
-func (s *Service) active(opts []langgraph.RequestOption) func(context.Context, langgraph.RunMetadata) (bool, error) {
+func (s *Service) active(opts []langgraph.Option) func(context.Context, langgraph.RunMetadata) (bool, error) {
 	return func(ctx context.Context, run langgraph.RunMetadata) (bool, error) {
 		if run.ThreadID == "" || run.RunID == "" {
 			return false, nil

@@ -41,7 +41,7 @@ func BenchmarkStreamEndToEnd(b *testing.B) {
 				w.Write(body)
 			}))
 			defer srv.Close()
-			c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey(), client.WithBearerToken("bench"))
+			c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken("bench"))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -45,7 +45,7 @@ func ExampleService_Stream() {
 	dep := recordedDeployment()
 	defer dep.Close()
 	ctx := context.Background()
-	c, err := client.New(client.WithBaseURL(dep.URL), client.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBaseURL(dep.URL), langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func ExampleService_Stream() {
 // tests point it at their test server).
 func ExampleService_JoinStream() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -75,13 +75,13 @@ func noLeaks(t *testing.T) {
 
 // fakeClient returns a client of base with its own transport, whose idle
 // connections are closed when the test ends.
-func fakeClient(t *testing.T, base string, opts ...client.Option) *client.Client {
+func fakeClient(t *testing.T, base string, opts ...langgraph.Option) *client.Client {
 	t.Helper()
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
-	all := append([]client.Option{client.WithBaseURL(base), client.WithoutAPIKey(),
-		client.WithBearerToken(fakeToken), client.WithHTTPClient(&http.Client{Transport: tr}),
-		client.WithRetryWait(time.Millisecond, 2*time.Millisecond)}, opts...)
+	all := append([]langgraph.Option{langgraph.WithBaseURL(base), langgraph.WithoutAPIKey(),
+		langgraph.WithBearerToken(fakeToken), langgraph.WithHTTPClient(&http.Client{Transport: tr}),
+		langgraph.WithRetryWait(time.Millisecond, 2*time.Millisecond)}, opts...)
 	c, err := client.New(all...)
 	if err != nil {
 		t.Fatal(err)
@@ -288,7 +288,7 @@ func TestStreamReconnectBudget(t *testing.T) {
 			io.WriteString(w, `{"run_id":"r1","thread_id":"t1","status":"success"}`)
 		}
 	})
-	c := fakeClient(t, f.URL, client.WithMaxRetries(0))
+	c := fakeClient(t, f.URL, langgraph.WithMaxRetries(0))
 
 	var calls []langgraph.Reconnect
 	p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond,
@@ -394,7 +394,7 @@ func TestStreamEventSize(t *testing.T) {
 		t.Fatalf("default limit: %d parts, %v", len(out), err)
 	}
 
-	c := fakeClient(t, f.URL, client.WithMaxEventSize(1<<20))
+	c := fakeClient(t, f.URL, langgraph.WithMaxEventSize(1<<20))
 	out, err = collect(c.Runs.Stream(context.Background(), "t1", "agent", runs.StreamParams{Reconnect: fastReconnect}))
 	if !errors.Is(err, langgraph.ErrEventTooLarge) || !errors.Is(err, bufio.ErrTooLong) || !strings.Contains(err.Error(), "WithMaxEventSize") {
 		t.Fatalf("1 MiB limit: err = %v", err)
@@ -405,7 +405,7 @@ func TestStreamEventSize(t *testing.T) {
 	if n := len(f.requests()); n != 2 {
 		t.Errorf("%d requests, want 2 (no reconnect after an oversized event)", n)
 	}
-	if _, err := client.New(client.WithMaxEventSize(0)); err == nil {
+	if _, err := client.New(langgraph.WithMaxEventSize(0)); err == nil {
 		t.Error("WithMaxEventSize(0) accepted")
 	}
 }
@@ -817,8 +817,8 @@ func TestStreamErrorsAreTyped(t *testing.T) {
 	})
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
-	c := fakeClient(t, f.URL, client.WithMaxRetries(0), client.WithMaxEventSize(1<<10))
-	down := fakeClient(t, closed.URL, client.WithMaxRetries(0))
+	c := fakeClient(t, f.URL, langgraph.WithMaxRetries(0), langgraph.WithMaxEventSize(1<<10))
+	down := fakeClient(t, closed.URL, langgraph.WithMaxRetries(0))
 	var (
 		se *langgraph.StreamError
 		re *langgraph.ResponseError

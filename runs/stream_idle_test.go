@@ -160,7 +160,7 @@ func TestStreamIdleSlowConsumer(t *testing.T) {
 // also when a per-call timeout puts a context on the request.
 func TestStreamIdleNotResumable(t *testing.T) {
 	noLeaks(t)
-	for _, opts := range [][]langgraph.RequestOption{nil, {langgraph.WithTimeout(time.Minute)}} {
+	for _, opts := range [][]langgraph.Option{nil, {langgraph.WithTimeout(time.Minute)}} {
 		t.Run(fmt.Sprint("options=", len(opts)), func(t *testing.T) {
 			f, closed := idleRun(t, "event: metadata\ndata: {\"run_id\":\"r1\"}\nid: 0\n\nevent: values\ndata: 1\nid: 1\n\n", silent)
 			p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{IdleTimeout: idleTimeout}}

@@ -127,12 +127,12 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // proxyClient returns a client of the proxy, without credentials unless
 // given, with its own transport closed at the end of the test.
-func proxyClient(t *testing.T, base string, opts ...client.Option) *client.Client {
+func proxyClient(t *testing.T, base string, opts ...langgraph.Option) *client.Client {
 	t.Helper()
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
-	c, err := client.New(append([]client.Option{client.WithBaseURL(base), client.WithoutAPIKey(),
-		client.WithHTTPClient(&http.Client{Transport: tr})}, opts...)...)
+	c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(base), langgraph.WithoutAPIKey(),
+		langgraph.WithHTTPClient(&http.Client{Transport: tr})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestStreamNotResumable(t *testing.T) {
 	noLeaks(t)
 	ctx, c := streamSetup(t, "")
 	proxy := newFaultProxy(t, fault{after: 3})
-	pc := proxyClient(t, proxy.URL, client.WithBearerToken(testserver.TokenAlice))
+	pc := proxyClient(t, proxy.URL, langgraph.WithBearerToken(testserver.TokenAlice))
 	tid := newThreadID(t, ctx, c)
 	p := runs.StreamParams{Reconnect: fastReconnect}
 	p.Input, p.StreamMode = map[string]any{"steps": 3, "delay_ms": 20}, []runs.StreamMode{runs.StreamValues, runs.StreamCustom}
@@ -296,7 +296,7 @@ func TestStreamClosedBeforeFirstEvent(t *testing.T) {
 			noLeaks(t)
 			ctx, c := streamSetup(t, "")
 			proxy := newFaultProxy(t, fault{after: 0, clean: true})
-			pc := proxyClient(t, proxy.URL, client.WithBearerToken(testserver.TokenAlice))
+			pc := proxyClient(t, proxy.URL, langgraph.WithBearerToken(testserver.TokenAlice))
 			var reconnects []langgraph.Reconnect
 			p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond,
 				OnReconnect: func(r langgraph.Reconnect) { reconnects = append(reconnects, r) }}}

@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
-	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/runs"
 )
 
@@ -136,7 +135,7 @@ func TestStreamRejoinAnsweredWithError(t *testing.T) {
 			})
 			p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MaxAttempts: 3, MinWait: fastReconnect.MinWait, MaxWait: fastReconnect.MaxWait}}
 			p.StreamResumable = true
-			c := fakeClient(t, f.URL, client.WithMaxRetries(0))
+			c := fakeClient(t, f.URL, langgraph.WithMaxRetries(0))
 			out, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", p))
 			var se *langgraph.StreamError
 			if len(out) != 1 || !errors.As(err, &se) || !errors.Is(err, tc.want) || se.RunID != "r1" {

@@ -25,7 +25,7 @@ import (
 
 // streamSetup resets the server and returns a bounded context and a client
 // authenticated as alice (with its own transport, closed at the end).
-func streamSetup(t *testing.T, base string, opts ...client.Option) (context.Context, *client.Client) {
+func streamSetup(t *testing.T, base string, opts ...langgraph.Option) (context.Context, *client.Client) {
 	t.Helper()
 	if srv == nil {
 		t.Skip("integration test: no test server (-short)")
@@ -40,8 +40,8 @@ func streamSetup(t *testing.T, base string, opts ...client.Option) (context.Cont
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
-	all := append([]client.Option{client.WithBaseURL(base), client.WithoutAPIKey(),
-		client.WithBearerToken(testserver.TokenAlice), client.WithHTTPClient(&http.Client{Transport: tr})}, opts...)
+	all := append([]langgraph.Option{langgraph.WithBaseURL(base), langgraph.WithoutAPIKey(),
+		langgraph.WithBearerToken(testserver.TokenAlice), langgraph.WithHTTPClient(&http.Client{Transport: tr})}, opts...)
 	c, err := client.New(all...)
 	if err != nil {
 		t.Fatal(err)
@@ -488,7 +488,7 @@ func TestStreamJoinBackgroundRun(t *testing.T) {
 		t.Errorf("joined custom events = %q, want %q", got, want)
 	}
 	// Another user's join is an error event.
-	bob, err := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey(), client.WithBearerToken(testserver.TokenBob))
+	bob, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenBob))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 // server).
 func Example() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func Example() {
 // A namespace label cannot contain "."; the call fails before anything is
 // sent.
 func ExampleService_PutItem_dottedLabel() {
-	c, err := client.New(client.WithBaseURL("http://localhost:2024"), client.WithoutAPIKey())
+	c, err := client.New(langgraph.WithBaseURL("http://localhost:2024"), langgraph.WithoutAPIKey())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -39,11 +39,11 @@ func integration(t *testing.T, u testserver.User) (context.Context, *client.Clie
 
 func userClient(t *testing.T, u testserver.User) *client.Client {
 	t.Helper()
-	opts := []client.Option{client.WithBaseURL(srv.URL())}
+	opts := []langgraph.Option{langgraph.WithBaseURL(srv.URL())}
 	if u.Token != "" {
-		opts = append(opts, client.WithoutAPIKey(), client.WithBearerToken(u.Token))
+		opts = append(opts, langgraph.WithoutAPIKey(), langgraph.WithBearerToken(u.Token))
 	} else { // an explicit key wins over the environment
-		opts = append(opts, client.WithAPIKey(u.APIKey))
+		opts = append(opts, langgraph.WithAPIKey(u.APIKey))
 	}
 	c, err := client.New(opts...)
 	if err != nil {

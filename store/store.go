@@ -40,8 +40,16 @@ type Service struct {
 	b *transport.Backend
 }
 
-// NewService is used by package client; call client.New instead.
-func NewService(b *transport.Backend) *Service { return &Service{b: b} }
+// NewService returns the store service alone, configured by opts as
+// client.New configures a client; most programs use client.New and its
+// Store field instead.
+func NewService(opts ...langgraph.Option) (*Service, error) {
+	b, err := transport.FromOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{b: b}, nil
+}
 
 // Item is a stored document.
 type Item struct {
@@ -119,7 +127,7 @@ type putBody struct {
 
 // PutItem creates or replaces the item at namespace and key (PUT
 // /store/items). value must encode as a JSON object, e.g. a map or a struct.
-func (s *Service) PutItem(ctx context.Context, namespace []string, key string, value any, p PutParams, opts ...langgraph.RequestOption) error {
+func (s *Service) PutItem(ctx context.Context, namespace []string, key string, value any, p PutParams, opts ...langgraph.Option) error {
 	if err := checkNamespace("namespace", namespace, true); err != nil {
 		return err
 	}
@@ -164,7 +172,7 @@ type GetParams struct {
 // /store/items?namespace=a.b&key=k). When there is no such item, the error
 // matches langgraph.ErrNotFound (errors.Is), whether the server answered 404
 // (Python) or 200 with null (JS).
-func (s *Service) GetItem(ctx context.Context, namespace []string, key string, p GetParams, opts ...langgraph.RequestOption) (*Item, error) {
+func (s *Service) GetItem(ctx context.Context, namespace []string, key string, p GetParams, opts ...langgraph.Option) (*Item, error) {
 	if err := checkNamespace("namespace", namespace, true); err != nil {
 		return nil, err
 	}
@@ -214,7 +222,7 @@ func (e *notFoundError) Unwrap() error { return langgraph.ErrNotFound }
 
 // DeleteItem deletes the item at namespace and key (DELETE /store/items, with
 // a JSON body). Deleting a missing item is not an error.
-func (s *Service) DeleteItem(ctx context.Context, namespace []string, key string, opts ...langgraph.RequestOption) error {
+func (s *Service) DeleteItem(ctx context.Context, namespace []string, key string, opts ...langgraph.Option) error {
 	if err := checkNamespace("namespace", namespace, true); err != nil {
 		return err
 	}
@@ -256,7 +264,7 @@ type searchBody struct {
 // SearchItems returns one page of the items whose namespace starts with
 // prefix (POST /store/items/search). An empty prefix searches every
 // namespace the caller may see.
-func (s *Service) SearchItems(ctx context.Context, prefix []string, p SearchParams, opts ...langgraph.RequestOption) ([]Item, error) {
+func (s *Service) SearchItems(ctx context.Context, prefix []string, p SearchParams, opts ...langgraph.Option) ([]Item, error) {
 	if err := checkNamespace("namespace prefix", prefix, false); err != nil {
 		return nil, err
 	}
@@ -269,7 +277,7 @@ func (s *Service) SearchItems(ctx context.Context, prefix []string, p SearchPara
 
 // SearchItemsPage is SearchItems that also returns the paging headers, when
 // the server sends them.
-func (s *Service) SearchItemsPage(ctx context.Context, prefix []string, p SearchParams, opts ...langgraph.RequestOption) (*langgraph.Page[Item], error) {
+func (s *Service) SearchItemsPage(ctx context.Context, prefix []string, p SearchParams, opts ...langgraph.Option) (*langgraph.Page[Item], error) {
 	if err := checkNamespace("namespace prefix", prefix, false); err != nil {
 		return nil, err
 	}
@@ -283,7 +291,7 @@ func (s *Service) SearchItemsPage(ctx context.Context, prefix []string, p Search
 	return page.Public(), nil
 }
 
-func (s *Service) searchPage(ctx context.Context, prefix []string, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Item], error) {
+func (s *Service) searchPage(ctx context.Context, prefix []string, p SearchParams, opts []langgraph.Option) (pager.Page[Item], error) {
 	if prefix == nil {
 		prefix = []string{} // the field is required: send [], not null
 	}
@@ -302,7 +310,7 @@ func (s *Service) searchPage(ctx context.Context, prefix []string, p SearchParam
 // SearchItemsAll yields every item that SearchItems matches, fetching page
 // after page (p.Limit per page, 10 when zero) from p.Offset on, until a page
 // is short or empty. It stops at the first error, which it yields.
-func (s *Service) SearchItemsAll(ctx context.Context, prefix []string, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Item, error] {
+func (s *Service) SearchItemsAll(ctx context.Context, prefix []string, p SearchParams, opts ...langgraph.Option) iter.Seq2[Item, error] {
 	if err := checkNamespace("namespace prefix", prefix, false); err != nil {
 		return pager.Fail[Item](err)
 	}
@@ -344,7 +352,7 @@ func (p *NamespacesParams) check() error {
 
 // ListNamespaces returns one page of the namespaces that hold items (POST
 // /store/namespaces).
-func (s *Service) ListNamespaces(ctx context.Context, p NamespacesParams, opts ...langgraph.RequestOption) ([][]string, error) {
+func (s *Service) ListNamespaces(ctx context.Context, p NamespacesParams, opts ...langgraph.Option) ([][]string, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
@@ -354,7 +362,7 @@ func (s *Service) ListNamespaces(ctx context.Context, p NamespacesParams, opts .
 
 // ListNamespacesPage is ListNamespaces that also returns the paging
 // headers, when the server sends them.
-func (s *Service) ListNamespacesPage(ctx context.Context, p NamespacesParams, opts ...langgraph.RequestOption) (*langgraph.Page[[]string], error) {
+func (s *Service) ListNamespacesPage(ctx context.Context, p NamespacesParams, opts ...langgraph.Option) (*langgraph.Page[[]string], error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
@@ -365,7 +373,7 @@ func (s *Service) ListNamespacesPage(ctx context.Context, p NamespacesParams, op
 	return page.Public(), nil
 }
 
-func (s *Service) namespacesPage(ctx context.Context, p NamespacesParams, opts []langgraph.RequestOption) (pager.Page[[]string], error) {
+func (s *Service) namespacesPage(ctx context.Context, p NamespacesParams, opts []langgraph.Option) (pager.Page[[]string], error) {
 	var out struct {
 		Namespaces [][]string `json:"namespaces"`
 	}
@@ -382,7 +390,7 @@ func (s *Service) namespacesPage(ctx context.Context, p NamespacesParams, opts [
 // fetching page after page (p.Limit per page, 100 when zero) from p.Offset
 // on, until a page is short or empty. It stops at the first error, which it
 // yields.
-func (s *Service) ListNamespacesAll(ctx context.Context, p NamespacesParams, opts ...langgraph.RequestOption) iter.Seq2[[]string, error] {
+func (s *Service) ListNamespacesAll(ctx context.Context, p NamespacesParams, opts ...langgraph.Option) iter.Seq2[[]string, error] {
 	if err := p.check(); err != nil {
 		return pager.Fail[[]string](err)
 	}

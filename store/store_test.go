@@ -77,7 +77,7 @@ func newFake(t *testing.T, answer func(c call) reply) (*fake, *client.Client) {
 		_, _ = io.WriteString(w, rep.Body)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey(), client.WithMaxRetries(0))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +461,7 @@ func TestRequestOptions(t *testing.T) {
 		_, _ = io.WriteString(w, itemJSON)
 	}))
 	defer srv.Close()
-	c, err := client.New(client.WithBaseURL(srv.URL), client.WithoutAPIKey())
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey())
 	if err != nil {
 		t.Fatal(err)
 	}

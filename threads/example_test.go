@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/runs"
 	"github.com/langgraph-go/langgraph/threads"
@@ -16,7 +17,7 @@ import (
 // LANGGRAPH_API_URL (the package's tests point it at their test server).
 func Example() {
 	ctx := context.Background()
-	alice, err := client.New(client.WithBearerToken("token-alice")) // the end user's token
+	alice, err := client.New(langgraph.WithBearerToken("token-alice")) // the end user's token
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func Example() {
 		fmt.Println("alice sees a thread of", t.Metadata["owner"], "status", t.Status)
 	}
 
-	bob, err := client.New(client.WithBearerToken("token-bob"))
+	bob, err := client.New(langgraph.WithBearerToken("token-bob"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func Example() {
 // whenever you like.
 func ExampleService_SearchAll() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func ExampleService_SearchAll() {
 // graph go on from there.
 func ExampleService_UpdateState() {
 	ctx := context.Background()
-	c, err := client.New(client.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}

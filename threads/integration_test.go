@@ -45,12 +45,12 @@ func integration(t *testing.T) (context.Context, *client.Client) {
 // x-api-key), with no API key from the environment.
 func userClient(t *testing.T, u testserver.User) *client.Client {
 	t.Helper()
-	opts := []client.Option{client.WithBaseURL(srv.URL())}
+	opts := []langgraph.Option{langgraph.WithBaseURL(srv.URL())}
 	if u.Token != "" {
-		opts = append(opts, client.WithoutAPIKey(), client.WithBearerToken(u.Token))
+		opts = append(opts, langgraph.WithoutAPIKey(), langgraph.WithBearerToken(u.Token))
 	} else {
 		// An explicit key: the environment is not read.
-		opts = append(opts, client.WithAPIKey(u.APIKey))
+		opts = append(opts, langgraph.WithAPIKey(u.APIKey))
 	}
 	c, err := client.New(opts...)
 	if err != nil {

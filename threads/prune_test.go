@@ -44,7 +44,7 @@ func newFake(t *testing.T, status int, body string) (*fake, *client.Client) {
 		_, _ = io.WriteString(w, f.body)
 	}))
 	t.Cleanup(s.Close)
-	c, err := client.New(client.WithBaseURL(s.URL), client.WithoutAPIKey(), client.WithBearerToken("tok"), client.WithMaxRetries(0))
+	c, err := client.New(langgraph.WithBaseURL(s.URL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken("tok"), langgraph.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}

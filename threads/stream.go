@@ -48,7 +48,7 @@ type JoinStreamParams struct {
 //
 // The JS development server does not implement this endpoint
 // (langgraph.ErrNotFound).
-func (s *Service) JoinStream(ctx context.Context, threadID string, p JoinStreamParams, opts ...langgraph.RequestOption) iter.Seq2[langgraph.StreamPart, error] {
+func (s *Service) JoinStream(ctx context.Context, threadID string, p JoinStreamParams, opts ...langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
 	path, err := transport.Path("/threads/{thread_id}/stream", threadID)
 	if err != nil {
 		return stream.Fail(err)

@@ -40,8 +40,8 @@ func streamFake(t *testing.T, h func(n int, w http.ResponseWriter, r *http.Reque
 	t.Cleanup(f.Close)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
-	c, err := client.New(client.WithBaseURL(f.URL), client.WithoutAPIKey(), client.WithBearerToken("thread-token"),
-		client.WithHTTPClient(&http.Client{Transport: tr}), client.WithMaxRetries(0))
+	c, err := client.New(langgraph.WithBaseURL(f.URL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken("thread-token"),
+		langgraph.WithHTTPClient(&http.Client{Transport: tr}), langgraph.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestJoinStreamJSServer(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey(), client.WithBearerToken(testserver.TokenAlice))
+	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenAlice))
 	if err != nil {
 		t.Fatal(err)
 	}

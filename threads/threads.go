@@ -26,8 +26,16 @@ type Service struct {
 	b *transport.Backend
 }
 
-// NewService is used by package client; call client.New instead.
-func NewService(b *transport.Backend) *Service { return &Service{b: b} }
+// NewService returns the threads service alone, configured by opts as
+// client.New configures a client; most programs use client.New and its
+// Threads field instead.
+func NewService(opts ...langgraph.Option) (*Service, error) {
+	b, err := transport.FromOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{b: b}, nil
+}
 
 // IfExists says what creating a thread with a taken id does.
 type IfExists string
@@ -83,7 +91,7 @@ type CreateParams struct {
 // ThreadID it is, and a retry that finds the id taken (409) after an attempt
 // that may have created it returns the thread (see Retries in package
 // client).
-func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.RequestOption) (*Thread, error) {
+func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.Option) (*Thread, error) {
 	if p.GraphID != "" {
 		md := make(map[string]any, len(p.Metadata)+1)
 		for k, v := range p.Metadata {
@@ -106,7 +114,7 @@ func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.
 }
 
 // Get returns a thread (GET /threads/{thread_id}).
-func (s *Service) Get(ctx context.Context, threadID string, opts ...langgraph.RequestOption) (*Thread, error) {
+func (s *Service) Get(ctx context.Context, threadID string, opts ...langgraph.Option) (*Thread, error) {
 	path, err := transport.Path("/threads/{thread_id}", threadID)
 	if err != nil {
 		return nil, err
@@ -130,7 +138,7 @@ type UpdateParams struct {
 }
 
 // Update merges metadata into a thread (PATCH /threads/{thread_id}).
-func (s *Service) Update(ctx context.Context, threadID string, p UpdateParams, opts ...langgraph.RequestOption) (*Thread, error) {
+func (s *Service) Update(ctx context.Context, threadID string, p UpdateParams, opts ...langgraph.Option) (*Thread, error) {
 	path, err := transport.Path("/threads/{thread_id}", threadID)
 	if err != nil {
 		return nil, err
@@ -153,7 +161,7 @@ func (s *Service) Update(ctx context.Context, threadID string, p UpdateParams, o
 }
 
 // Delete deletes a thread and its runs (DELETE /threads/{thread_id}).
-func (s *Service) Delete(ctx context.Context, threadID string, opts ...langgraph.RequestOption) error {
+func (s *Service) Delete(ctx context.Context, threadID string, opts ...langgraph.Option) error {
 	path, err := transport.Path("/threads/{thread_id}", threadID)
 	if err != nil {
 		return err
@@ -210,7 +218,7 @@ type SearchParams struct {
 }
 
 // Search returns one page of threads (POST /threads/search).
-func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) ([]Thread, error) {
+func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.Option) ([]Thread, error) {
 	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
@@ -220,7 +228,7 @@ func (s *Service) Search(ctx context.Context, p SearchParams, opts ...langgraph.
 
 // SearchPage is Search that also returns the paging headers (total, and
 // where the next page starts).
-func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) (*langgraph.Page[Thread], error) {
+func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgraph.Option) (*langgraph.Page[Thread], error) {
 	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
@@ -231,7 +239,7 @@ func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgr
 	return page.Public(), nil
 }
 
-func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.RequestOption) (pager.Page[Thread], error) {
+func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.Option) (pager.Page[Thread], error) {
 	return pager.Search[Thread](ctx, s.b, "/threads/search", p, opts)
 }
 
@@ -239,7 +247,7 @@ func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgra
 // (p.Limit per page, 10 when zero) from p.Offset on. It follows the
 // X-Pagination-Next header when the server sends one and stops at a short or
 // empty page. It stops at the first error, which it yields.
-func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.RequestOption) iter.Seq2[Thread, error] {
+func (s *Service) SearchAll(ctx context.Context, p SearchParams, opts ...langgraph.Option) iter.Seq2[Thread, error] {
 	return pager.Walk(ctx, p.Limit, p.Offset, 10, func(ctx context.Context, limit, offset int) (pager.Page[Thread], error) {
 		q := p
 		q.Limit, q.Offset = limit, offset
@@ -258,7 +266,7 @@ type CountParams struct {
 }
 
 // Count returns the number of threads that match (POST /threads/count).
-func (s *Service) Count(ctx context.Context, p CountParams, opts ...langgraph.RequestOption) (int, error) {
+func (s *Service) Count(ctx context.Context, p CountParams, opts ...langgraph.Option) (int, error) {
 	var n int
 	_, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/threads/count", Body: p, Idempotent: true, Options: opts}, &n)
 	return n, err
@@ -266,7 +274,7 @@ func (s *Service) Count(ctx context.Context, p CountParams, opts ...langgraph.Re
 
 // Copy copies a thread, its state and history, to a new thread (POST
 // /threads/{thread_id}/copy) and returns the copy.
-func (s *Service) Copy(ctx context.Context, threadID string, opts ...langgraph.RequestOption) (*Thread, error) {
+func (s *Service) Copy(ctx context.Context, threadID string, opts ...langgraph.Option) (*Thread, error) {
 	path, err := transport.Path("/threads/{thread_id}/copy", threadID)
 	if err != nil {
 		return nil, err
@@ -296,7 +304,7 @@ type PruneResult struct {
 // Prune deletes threads, or their old checkpoints (POST /threads/prune); an
 // empty strategy means PruneDelete. The JS server does not implement it
 // (langgraph.ErrNotFound).
-func (s *Service) Prune(ctx context.Context, threadIDs []string, strategy PruneStrategy, opts ...langgraph.RequestOption) (*PruneResult, error) {
+func (s *Service) Prune(ctx context.Context, threadIDs []string, strategy PruneStrategy, opts ...langgraph.Option) (*PruneResult, error) {
 	if len(threadIDs) == 0 {
 		return nil, lgerr.Invalid("Prune needs at least one thread id")
 	}
@@ -328,7 +336,7 @@ type StateParams struct {
 }
 
 // GetState returns a thread's latest state, or its state at a checkpoint.
-func (s *Service) GetState(ctx context.Context, threadID string, p StateParams, opts ...langgraph.RequestOption) (*State, error) {
+func (s *Service) GetState(ctx context.Context, threadID string, p StateParams, opts ...langgraph.Option) (*State, error) {
 	var st State
 	if c := p.Checkpoint; c != nil && p.Subgraphs && c.CheckpointID != "" && c.CheckpointNS == "" && len(c.CheckpointMap) == 0 {
 		// A root checkpoint is read through the GET form, which every
@@ -390,7 +398,7 @@ type UpdateStateResult struct {
 
 // UpdateState writes values to a thread's state (POST
 // /threads/{thread_id}/state). It is not retried after a server error.
-func (s *Service) UpdateState(ctx context.Context, threadID string, p UpdateStateParams, opts ...langgraph.RequestOption) (*UpdateStateResult, error) {
+func (s *Service) UpdateState(ctx context.Context, threadID string, p UpdateStateParams, opts ...langgraph.Option) (*UpdateStateResult, error) {
 	path, err := transport.Path("/threads/{thread_id}/state", threadID)
 	if err != nil {
 		return nil, err
@@ -418,7 +426,7 @@ type HistoryParams struct {
 
 // GetHistory returns a thread's past states, newest first (POST
 // /threads/{thread_id}/history).
-func (s *Service) GetHistory(ctx context.Context, threadID string, p HistoryParams, opts ...langgraph.RequestOption) ([]State, error) {
+func (s *Service) GetHistory(ctx context.Context, threadID string, p HistoryParams, opts ...langgraph.Option) ([]State, error) {
 	path, err := transport.Path("/threads/{thread_id}/history", threadID)
 	if err != nil {
 		return nil, err

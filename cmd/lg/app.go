@@ -74,7 +74,7 @@ func (g *globals) client() (c *client.Client, secrets []string, done func(), err
 }
 
 func (g *globals) newClient() (*client.Client, []string, error) {
-	var opts []client.Option
+	var opts []langgraph.Option
 	var secrets []string
 	if g.transport == nil {
 		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
@@ -83,16 +83,16 @@ func (g *globals) newClient() (*client.Client, []string, error) {
 			g.transport = &http.Transport{Proxy: http.ProxyFromEnvironment}
 		}
 	}
-	opts = append(opts, client.WithHTTPClient(&http.Client{Transport: g.transport}))
+	opts = append(opts, langgraph.WithHTTPClient(&http.Client{Transport: g.transport}))
 	u, src := g.url, "--url"
 	if u == "" {
 		u, src = strings.TrimSpace(os.Getenv("LANGGRAPH_API_URL")), "LANGGRAPH_API_URL"
 	}
 	if u != "" {
-		if _, err := client.ParseBaseURL(u); err != nil {
-			return nil, nil, usagef("%s: %s", src, strings.TrimPrefix(err.Error(), "langgraph: "))
+		if err := checkOption(langgraph.WithBaseURL(u)); err != nil {
+			return nil, nil, usagef("%s: %s", src, plain(err))
 		}
-		opts = append(opts, client.WithBaseURL(u))
+		opts = append(opts, langgraph.WithBaseURL(u))
 	}
 	token, src := g.token, "--token"
 	if token == "" {
@@ -103,13 +103,17 @@ func (g *globals) newClient() (*client.Client, []string, error) {
 		if strings.ContainsAny(token, "\r\n\x00") {
 			return nil, nil, usagef("%s: the token contains a control character", src)
 		}
-		opts = append(opts, client.WithBearerToken(token))
+		opts = append(opts, langgraph.WithBearerToken(token))
 	}
 	if g.apiKey != "" {
 		secrets = append(secrets, g.apiKey)
-		opts = append(opts, client.WithAPIKey(g.apiKey))
-	} else if k := client.APIKeyFromEnv(); k != "" {
-		secrets = append(secrets, k)
+		opts = append(opts, langgraph.WithAPIKey(g.apiKey))
+	} else {
+		for _, name := range []string{"LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"} {
+			if k := strings.Trim(strings.TrimSpace(os.Getenv(name)), `"'`); k != "" {
+				secrets = append(secrets, k)
+			}
+		}
 	}
 	for _, h := range g.headers {
 		name, value, ok := strings.Cut(h, ":")
@@ -117,28 +121,42 @@ func (g *globals) newClient() (*client.Client, []string, error) {
 		if !ok || name == "" {
 			return nil, nil, usagef("--header: want 'Name: value'")
 		}
-		if err := langgraph.CheckHeader(name, value); err != nil {
-			return nil, nil, usagef("--header %q: %s", name, strings.TrimPrefix(err.Error(), "langgraph: "))
-		}
 		if http.CanonicalHeaderKey(name) == "X-Api-Key" {
 			return nil, nil, usagef("--header x-api-key: use --api-key")
+		}
+		if err := checkOption(langgraph.WithHeader(name, value)); err != nil {
+			return nil, nil, usagef("--header %q: %s", name, plain(err))
 		}
 		switch http.CanonicalHeaderKey(name) {
 		case "Authorization", "Cookie", "Proxy-Authorization":
 			secrets = append(secrets, value)
 		}
-		opts = append(opts, client.WithHeader(name, value))
+		opts = append(opts, langgraph.WithHeader(name, value))
 	}
 	if g.retries < 0 {
 		return nil, nil, usagef("--retries: %d is negative", g.retries)
 	}
-	opts = append(opts, client.WithMaxRetries(g.retries))
+	opts = append(opts, langgraph.WithMaxRetries(g.retries))
 	c, err := client.New(opts...)
 	if err != nil {
 		// Every value was checked above; what is left concerns the API key.
-		return nil, nil, usagef("--api-key: %s", strings.TrimPrefix(err.Error(), "langgraph: "))
+		return nil, nil, usagef("--api-key: %s", plain(err))
 	}
 	return c, secrets, nil
+}
+
+// checkOption reports whether opt is accepted, with a client that reads no
+// key from the environment.
+func checkOption(opt langgraph.Option) error {
+	_, err := client.New(opt, langgraph.WithoutAPIKey())
+	return err
+}
+
+// plain is an SDK error message without its "langgraph: invalid argument: "
+// prefix, for a usage message that names the flag.
+func plain(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "langgraph: ")
+	return strings.TrimPrefix(msg, "invalid argument: ")
 }
 
 // env is what a command's action works with.

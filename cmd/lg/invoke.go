@@ -64,11 +64,12 @@ func invokeSetup(fs *flag.FlagSet, in *inputs) action {
 		if len(*after) > 0 {
 			p.InterruptAfter = langgraph.Nodes(*after)
 		}
-		opts := []remotegraph.Option{remotegraph.WithClient(e.c)}
+		var gp remotegraph.Params
 		if *thread != "" {
-			opts = append(opts, remotegraph.WithDefaultConfig(remotegraph.ThreadConfig(*thread)))
+			cfg := remotegraph.ThreadConfig(*thread)
+			gp.Config = &cfg
 		}
-		g, err := remotegraph.New(args[0], opts...)
+		g, err := remotegraph.New(e.c, args[0], gp)
 		if err != nil {
 			return err
 		}

@@ -2,12 +2,13 @@
 // of a LangGraph deployment becomes a node (a compose.Lambda) of an eino
 // compose graph or chain.
 //
-//	rg, _ := remotegraph.New("agent", remotegraph.WithURL(url))
+//	c, _ := client.New(langgraph.WithBaseURL(url), langgraph.WithPerCallCredentials())
+//	rg, _ := remotegraph.New(c, "agent", remotegraph.Params{})
 //	g := compose.NewGraph[map[string]any, map[string]any]()
 //	_ = g.AddLambdaNode("remote", eino.InvokableLambda(rg))
 //
 // Credentials travel on the context given to the eino graph's Invoke or
-// Stream (langgraph.WithRequestOptions), so one compiled graph serves many
+// Stream (langgraph.ContextWithOptions), so one compiled graph serves many
 // end users: each run's remote calls carry that run's user.
 //
 // Interrupts: when the remote graph stops at an interrupt, the invokable

@@ -45,7 +45,11 @@ func integration(t *testing.T) context.Context {
 
 func remote(t *testing.T, graph string) *remotegraph.RemoteGraph {
 	t.Helper()
-	rg, err := remotegraph.New(graph, remotegraph.WithURL(serverURL), remotegraph.WithClientOptions(client.WithoutAPIKey()))
+	c, err := client.New(langgraph.WithBaseURL(serverURL), langgraph.WithoutAPIKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg, err := remotegraph.New(c, graph, remotegraph.Params{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +57,7 @@ func remote(t *testing.T, graph string) *remotegraph.RemoteGraph {
 }
 
 func asUser(ctx context.Context, token string) context.Context {
-	return langgraph.WithRequestOptions(ctx, langgraph.WithBearerToken(token))
+	return langgraph.ContextWithOptions(ctx, langgraph.WithBearerToken(token))
 }
 
 // echoGraph is START -> prepare (local) -> remote (the agent graph) ->

@@ -47,12 +47,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 
-	opts := []client.Option{}
+	opts := []langgraph.Option{}
 	if *url != "" {
-		opts = append(opts, client.WithBaseURL(*url))
+		opts = append(opts, langgraph.WithBaseURL(*url))
 	}
 	if *token != "" {
-		opts = append(opts, client.WithBearerToken(*token))
+		opts = append(opts, langgraph.WithBearerToken(*token))
 	}
 	c, err := client.New(opts...)
 	if err != nil {

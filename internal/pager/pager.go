@@ -125,7 +125,7 @@ func Fail[T any](err error) iter.Seq2[T, error] {
 
 // Search sends one search request (POST path with body, retried as a read)
 // and returns the page of results with the X-Pagination-Next header.
-func Search[T any](ctx context.Context, b *transport.Backend, path string, body any, opts []langgraph.RequestOption) (Page[T], error) {
+func Search[T any](ctx context.Context, b *transport.Backend, path string, body any, opts []langgraph.Option) (Page[T], error) {
 	var out []T
 	h, err := b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true, Options: opts}, &out)
 	if err != nil {

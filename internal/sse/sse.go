@@ -68,7 +68,7 @@ type EventTooLargeError struct {
 
 // Error implements error.
 func (e *EventTooLargeError) Error() string {
-	return fmt.Sprintf("sse: event exceeded %d bytes; raise the limit with client.WithMaxEventSize", e.Limit)
+	return fmt.Sprintf("sse: event exceeded %d bytes; raise the limit with langgraph.WithMaxEventSize", e.Limit)
 }
 
 // Unwrap returns bufio.ErrTooLong.

@@ -330,7 +330,7 @@ func TestEventTooLarge(t *testing.T) {
 		if !errors.As(err, &tl) || tl.Limit != 1024 || !errors.Is(err, bufio.ErrTooLong) {
 			t.Fatalf("%s: err = %v", mode, err)
 		}
-		if !strings.Contains(err.Error(), "1024 bytes") || !strings.Contains(err.Error(), "client.WithMaxEventSize") {
+		if !strings.Contains(err.Error(), "1024 bytes") || !strings.Contains(err.Error(), "langgraph.WithMaxEventSize") {
 			t.Errorf("%s: message %q", mode, err)
 		}
 		// Sticky: r3labs would now return a truncated block with a nil error.

@@ -7,17 +7,20 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
-// TestTimeoutSkipsNilOptions: the per-call timeout is read past nil options
-// (on the context and in the call) instead of panicking.
-func TestTimeoutSkipsNilOptions(t *testing.T) {
-	ctx := langgraph.WithRequestOptions(context.Background(), nil)
-	opts := []langgraph.RequestOption{nil, langgraph.WithTimeout(3 * time.Second), nil}
-	if d := timeout(ctx, opts); d != 3*time.Second {
+// TestTimeoutSkipsZeroOptions: the per-call timeout is read past zero
+// options (on the context and in the call) instead of panicking.
+func TestTimeoutSkipsZeroOptions(t *testing.T) {
+	ctx := langgraph.ContextWithOptions(context.Background(), langgraph.Option{})
+	opts := []langgraph.Option{{}, langgraph.WithTimeout(3 * time.Second), {}}
+	b := &transport.Backend{}
+	if d := timeout(ctx, b, opts); d != 3*time.Second {
 		t.Errorf("timeout = %v, want 3s", d)
 	}
-	if d := timeout(nil, opts); d != 0 { //nolint:staticcheck // a nil context on purpose
+	//lint:ignore SA1012 a nil context on purpose
+	if d := timeout(nil, b, opts); d != 0 {
 		t.Errorf("timeout(nil ctx) = %v, want 0 (the request reports the error)", d)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/lgerr"
 	"github.com/langgraph-go/langgraph/internal/sse"
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
@@ -121,6 +122,10 @@ func Seq(ctx context.Context, s Spec) iter.Seq2[langgraph.StreamPart, error] {
 			yield(langgraph.StreamPart{}, langgraph.ErrStreamUsed)
 			return
 		}
+		if s.Backend == nil {
+			yield(langgraph.StreamPart{}, lgerr.Invalid("the client was not built by client.New"))
+			return
+		}
 		st := &state{Spec: s, run: s.Run, cursor: s.LastEventID}
 		st.stream(ctx, yield)
 	}
@@ -162,7 +167,7 @@ const (
 )
 
 func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, error) bool) {
-	if d := timeout(ctx, st.Request.Options); d > 0 {
+	if d := timeout(ctx, st.Backend, st.Request.Options); d > 0 {
 		// The per-call timeout bounds the whole stream, reconnects included.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
@@ -614,8 +619,8 @@ func transient(err error) bool {
 
 // timeout returns the per-call timeout set by the call's options; a bad
 // option is reported by the first request.
-func timeout(ctx context.Context, opts []langgraph.RequestOption) time.Duration {
-	o, err := transport.CallOptions(ctx, opts)
+func timeout(ctx context.Context, b *transport.Backend, opts []langgraph.Option) time.Duration {
+	o, err := b.CallOptions(ctx, opts)
 	if err != nil {
 		return 0
 	}

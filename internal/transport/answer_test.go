@@ -155,19 +155,19 @@ func TestPerCallCredentials(t *testing.T) {
 		t.Fatalf("no credentials: err = %v, %d requests sent; want ErrNoCredentials and none", err, rec.count())
 	}
 	// A header that is not a credential does not count.
-	ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithHeader("X-Tenant", "acme"))
+	ctx := langgraph.ContextWithOptions(context.Background(), langgraph.WithHeader("X-Tenant", "acme"))
 	if _, err := b.Do(ctx, &Request{Method: http.MethodGet, Path: "/threads/t1", Idempotent: true}, nil); !errors.Is(err, langgraph.ErrNoCredentials) {
 		t.Fatalf("x-tenant only: err = %v", err)
 	}
 	for name, c := range map[string]struct {
 		ctx  context.Context
-		opts []langgraph.RequestOption
+		opts []langgraph.Option
 		want string
 	}{
-		"call bearer":   {context.Background(), []langgraph.RequestOption{langgraph.WithBearerToken("tok-u1")}, "Bearer tok-u1"},
-		"context key":   {langgraph.WithRequestOptions(context.Background(), langgraph.WithAPIKey("key-u2")), nil, ""},
-		"call header":   {context.Background(), []langgraph.RequestOption{langgraph.WithHeader("authorization", "Bearer tok-u3")}, "Bearer tok-u3"},
-		"context + key": {ctx, []langgraph.RequestOption{langgraph.WithAPIKey("key-u4")}, ""},
+		"call bearer":   {context.Background(), []langgraph.Option{langgraph.WithBearerToken("tok-u1")}, "Bearer tok-u1"},
+		"context key":   {langgraph.ContextWithOptions(context.Background(), langgraph.WithAPIKey("key-u2")), nil, ""},
+		"call header":   {context.Background(), []langgraph.Option{langgraph.WithHeader("authorization", "Bearer tok-u3")}, "Bearer tok-u3"},
+		"context + key": {ctx, []langgraph.Option{langgraph.WithAPIKey("key-u4")}, ""},
 	} {
 		before := rec.count()
 		if _, err := b.Do(c.ctx, &Request{Method: http.MethodGet, Path: "/threads/t1", Idempotent: true, Options: c.opts}, nil); err != nil {
@@ -193,7 +193,7 @@ func TestResponseOption(t *testing.T) {
 	var got langgraph.Response
 	var out []any
 	if _, err := b.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/threads/search", Idempotent: true,
-		Options: []langgraph.RequestOption{langgraph.WithResponse(&got)}}, &out); err != nil {
+		Options: []langgraph.Option{langgraph.WithResponse(&got)}}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if got.StatusCode != 200 || got.Header.Get("X-Pagination-Total") != "42" || got.RequestID() != "req-1" {

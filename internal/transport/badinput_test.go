@@ -7,7 +7,7 @@ import (
 	"github.com/langgraph-go/langgraph"
 )
 
-// TestBadInputNoPanic: nil options are skipped, and a nil context or a
+// TestBadInputNoPanic: zero options are skipped, and a nil context or a
 // Backend that client.New did not build is an error, not a panic.
 func TestBadInputNoPanic(t *testing.T) {
 	srv := newRecorder(t)
@@ -17,12 +17,12 @@ func TestBadInputNoPanic(t *testing.T) {
 		name    string
 		b       *Backend
 		ctx     context.Context
-		opts    []langgraph.RequestOption
+		opts    []langgraph.Option
 		wantErr bool
 		wantKey string // the X-Api-Key the server must see
 	}{
-		{name: "nil call option", b: b, ctx: bg, opts: []langgraph.RequestOption{nil, langgraph.WithAPIKey("k1"), nil}, wantKey: "k1"},
-		{name: "nil context option", b: b, ctx: langgraph.WithRequestOptions(bg, nil, langgraph.WithAPIKey("k2")), wantKey: "k2"},
+		{name: "zero call option", b: b, ctx: bg, opts: []langgraph.Option{{}, langgraph.WithAPIKey("k1"), {}}, wantKey: "k1"},
+		{name: "zero context option", b: b, ctx: langgraph.ContextWithOptions(bg, langgraph.Option{}, langgraph.WithAPIKey("k2")), wantKey: "k2"},
 		{name: "nil context", b: b, ctx: nil, wantErr: true},
 		{name: "nil backend", b: nil, ctx: bg, wantErr: true},
 	} {
@@ -46,11 +46,12 @@ func TestBadInputNoPanic(t *testing.T) {
 			}
 		})
 	}
-	o, err := CallOptions(bg, []langgraph.RequestOption{nil})
+	o, err := b.CallOptions(bg, []langgraph.Option{{}})
 	if err != nil || o.Header != nil {
-		t.Errorf("CallOptions(nil option) = %+v, %v", o, err)
+		t.Errorf("CallOptions(zero option) = %+v, %v", o, err)
 	}
-	if _, err := CallOptions(nil, nil); err == nil { //nolint:staticcheck // a nil context on purpose
+	//lint:ignore SA1012 a nil context on purpose
+	if _, err := b.CallOptions(nil, nil); err == nil {
 		t.Error("CallOptions(nil context): no error")
 	}
 }

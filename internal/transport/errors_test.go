@@ -88,7 +88,7 @@ func TestAPIErrorFields(t *testing.T) {
 	defer srv.Close()
 	b := newBackend(t, srv.URL, withHeader("Authorization", "Bearer sekrit-token", "X-Api-Key", "sekrit-key"), func(c *Config) { c.MaxRetries = -1 })
 
-	_, err := b.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/threads/t1", Idempotent: true, Options: []langgraph.RequestOption{langgraph.WithQueryParam("a", "1")}}, nil)
+	_, err := b.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/threads/t1", Idempotent: true, Options: []langgraph.Option{langgraph.WithQueryParam("a", "1")}}, nil)
 	var e *langgraph.APIError
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v, want an APIError", err)

@@ -23,6 +23,9 @@ type policyKey struct{}
 // left the client; a 5xx or a reset connection may hide work already done.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	retry, perr := policy(ctx, resp, err)
+	if c, ok := ctx.Value(callKey{}).(*callState); ok && c.attempts > c.maxRetries {
+		retry = false // the request's own limit
+	}
 	if retry {
 		noteRetry(ctx, resp, err)
 	}

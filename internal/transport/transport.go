@@ -37,7 +37,7 @@ type Config struct {
 	// Header holds the default headers, credentials included.
 	Header http.Header
 	// Token, when set, supplies the bearer token of every request.
-	Token TokenFunc
+	Token func(ctx context.Context, rejected string) (string, error)
 	// Logger receives the retry layer's debug lines; nil means no logging.
 	Logger *slog.Logger
 	// UserAgent is sent on every request.
@@ -58,6 +58,8 @@ type Config struct {
 	// with langgraph.ErrNoCredentials unless its own options or its context
 	// set Authorization or x-api-key.
 	PerCallCredentials bool
+	// Timeout bounds every call that sets none of its own; zero means none.
+	Timeout time.Duration
 }
 
 // Defaults of the retry policy.
@@ -78,7 +80,7 @@ type Backend struct {
 	origin    string
 	rc        *retryablehttp.Client
 	header    http.Header
-	token     TokenFunc
+	token     func(ctx context.Context, rejected string) (string, error)
 	userAgent string
 	minWait   time.Duration
 	maxWait   time.Duration
@@ -86,6 +88,9 @@ type Backend struct {
 	maxEvent  int
 	maxBody   int64
 	perCall   bool
+	retries   int                // default retries of a request
+	timeout   time.Duration      // default timeout of a call
+	view      []langgraph.Option // options of a view (With), applied to every call
 }
 
 // New builds a Backend.
@@ -108,6 +113,13 @@ func New(cfg Config) (*Backend, error) {
 		maxEvent:  cfg.MaxEventSize,
 		maxBody:   cfg.MaxResponseSize,
 		perCall:   cfg.PerCallCredentials,
+		retries:   cfg.MaxRetries,
+		timeout:   cfg.Timeout,
+	}
+	if cfg.MaxRetries == 0 {
+		b.retries = DefaultMaxRetries
+	} else if cfg.MaxRetries < 0 {
+		b.retries = 0
 	}
 	if b.maxBody <= 0 {
 		b.maxBody = DefaultMaxResponseSize
@@ -132,12 +144,8 @@ func New(cfg Config) (*Backend, error) {
 	if cfg.Logger != nil {
 		rc.Logger = cfg.Logger
 	}
-	rc.RetryMax = cfg.MaxRetries
-	if cfg.MaxRetries == 0 {
-		rc.RetryMax = DefaultMaxRetries
-	} else if cfg.MaxRetries < 0 {
-		rc.RetryMax = 0
-	}
+	// Each request's own limit is enforced by checkRetry.
+	rc.RetryMax = langgraph.MaxRetriesLimit
 	rc.RetryWaitMin, rc.RetryWaitMax = b.minWait, b.maxWait
 	rc.CheckRetry = checkRetry
 	rc.RequestLogHook = countAttempt
@@ -155,11 +163,21 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // BaseURL returns the base URL without a trailing slash.
-func (b *Backend) BaseURL() string { return b.base }
+func (b *Backend) BaseURL() string {
+	if b == nil {
+		return ""
+	}
+	return b.base
+}
 
 // MaxEventSize returns the configured stream event size limit; zero means
 // the default.
-func (b *Backend) MaxEventSize() int { return b.maxEvent }
+func (b *Backend) MaxEventSize() int {
+	if b == nil {
+		return 0
+	}
+	return b.maxEvent
+}
 
 // Request describes one API call.
 type Request struct {
@@ -179,7 +197,7 @@ type Request struct {
 	// errors that prove the request never reached the server.
 	Idempotent bool
 	// Options are the call's own options, applied after those on the context.
-	Options []langgraph.RequestOption
+	Options []langgraph.Option
 	// NoAuth marks a route that needs no credentials (GET /info): it is
 	// sent even when the client requires per-call credentials.
 	NoAuth bool
@@ -204,7 +222,7 @@ func (b *Backend) Open(ctx context.Context, r *Request) (*http.Response, error) 
 	if b == nil {
 		return nil, lgerr.Invalid("the client was not built by client.New")
 	}
-	opts, err := CallOptions(ctx, r.Options)
+	opts, err := b.CallOptions(ctx, r.Options)
 	if err != nil {
 		return nil, err
 	}
@@ -221,28 +239,47 @@ func (b *Backend) Open(ctx context.Context, r *Request) (*http.Response, error) 
 	return resp, nil
 }
 
-// CallOptions applies the options on ctx (langgraph.WithRequestOptions), then
-// opts, in order; nil options are skipped. It returns the first option error,
-// or an error for a nil ctx.
-func CallOptions(ctx context.Context, opts []langgraph.RequestOption) (reqopt.Options, error) {
-	var o reqopt.Options
+// CallOptions returns the settings of a call: the backend's defaults, then
+// the options of its view (With), of ctx (langgraph.ContextWithOptions) and
+// opts, in order. It returns the first option error, or an error for a nil
+// ctx.
+func (b *Backend) CallOptions(ctx context.Context, opts []langgraph.Option) (reqopt.Settings, error) {
+	if b == nil {
+		return reqopt.Settings{}, lgerr.Invalid("the client was not built by client.New")
+	}
+	o := reqopt.Settings{Timeout: b.timeout, MaxRetries: b.retries}
 	if ctx == nil {
 		return o, lgerr.Invalid("nil context (use context.Background())")
 	}
-	for _, list := range [][]langgraph.RequestOption{langgraph.RequestOptionsFromContext(ctx), opts} {
-		for _, f := range list {
-			if f == nil {
-				continue
-			}
-			if err := f(&o); err != nil {
-				return reqopt.Options{}, err
+	fromCtx, _ := ctx.Value(reqopt.ContextKey{}).([]langgraph.Option)
+	for _, list := range [][]langgraph.Option{b.view, fromCtx, opts} {
+		for _, opt := range list {
+			if err := reqopt.Apply(opt, &o, reqopt.Call); err != nil {
+				return reqopt.Settings{}, err
 			}
 		}
 	}
 	return o, nil
 }
 
-func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Options) (*http.Response, error) {
+// With returns a view of b whose calls apply opts (call-level options)
+// before their context's and their own.
+func (b *Backend) With(opts []langgraph.Option) (*Backend, error) {
+	if b == nil {
+		return nil, lgerr.Invalid("the client was not built by client.New")
+	}
+	var scratch reqopt.Settings
+	for _, opt := range opts {
+		if err := reqopt.Apply(opt, &scratch, reqopt.Call); err != nil {
+			return nil, err
+		}
+	}
+	v := *b
+	v.view = append(append([]langgraph.Option{}, b.view...), opts...)
+	return &v, nil
+}
+
+func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Settings) (*http.Response, error) {
 	if err := CheckPath(r.Path); err != nil {
 		return nil, err
 	}
@@ -269,7 +306,7 @@ func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Options) (*
 	}
 
 	if b.perCall && !r.NoAuth && opts.Header.Get("Authorization") == "" && opts.Header.Get("X-Api-Key") == "" {
-		return nil, fmt.Errorf("%w: %s %s: the client requires per-call credentials (client.WithPerCallCredentials): "+
+		return nil, fmt.Errorf("%w: %s %s: the client requires per-call credentials (langgraph.WithPerCallCredentials): "+
 			"pass the end user's with langgraph.WithBearerToken or langgraph.WithAPIKey, on the call or on its context", langgraph.ErrNoCredentials, r.Method, r.Path)
 	}
 	creds := b.header.Clone()
@@ -290,7 +327,7 @@ func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Options) (*
 		}
 	}
 
-	var call callState
+	call := callState{maxRetries: opts.MaxRetries}
 	ctx = context.WithValue(ctx, callKey{}, &call)
 	resp, err := b.send(ctx, r, u, body, creds)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && token != "" {
@@ -437,7 +474,7 @@ func (b *Backend) ReadAll(ctx context.Context, method string, resp *http.Respons
 		}
 		return nil, &langgraph.ConnectionError{Method: method, URL: u, Sent: true, StatusCode: resp.StatusCode, Err: err}
 	case int64(buf.Len()) > b.maxBody:
-		return nil, fmt.Errorf("%w: %s %s: the answer exceeds %d bytes (raise the limit with client.WithMaxResponseSize)", langgraph.ErrResponseTooLarge, method, u, b.maxBody)
+		return nil, fmt.Errorf("%w: %s %s: the answer exceeds %d bytes (raise the limit with langgraph.WithMaxResponseSize)", langgraph.ErrResponseTooLarge, method, u, b.maxBody)
 	}
 	return buf.Bytes(), nil
 }
@@ -561,8 +598,9 @@ func (b *Backend) SameOrigin(target *url.URL) bool { return Origin(target) == b.
 // callState records, across the attempts of one request, what a retry must
 // know: whether an earlier attempt may have taken effect.
 type callState struct {
-	attempts  int
-	ambiguous bool // an attempt failed after the request may have reached the server
+	attempts   int
+	maxRetries int
+	ambiguous  bool // an attempt failed after the request may have reached the server
 }
 
 type callKey struct{}

@@ -90,7 +90,7 @@ func (r *recorder) count() int {
 	return len(r.headers)
 }
 
-func get(opts ...langgraph.RequestOption) *Request {
+func get(opts ...langgraph.Option) *Request {
 	return &Request{Method: http.MethodGet, Path: "/info", Idempotent: true, Options: opts}
 }
 
@@ -120,44 +120,44 @@ func TestCallOptionsOverrideDefaults(t *testing.T) {
 	b := newBackend(t, srv.URL, withHeader("Authorization", "Bearer tok-default", "X-Api-Key", "key-default", "X-Tenant", "acme"))
 	tests := []struct {
 		name string
-		ctx  []langgraph.RequestOption
-		call []langgraph.RequestOption
+		ctx  []langgraph.Option
+		call []langgraph.Option
 		want map[string]string // "" means absent
 	}{
 		{
 			name: "bearer",
-			call: []langgraph.RequestOption{langgraph.WithBearerToken("tok-call")},
+			call: []langgraph.Option{langgraph.WithBearerToken("tok-call")},
 			want: map[string]string{"Authorization": "Bearer tok-call", "X-Api-Key": "key-default", "X-Tenant": "acme"},
 		},
 		{
 			name: "api key",
-			call: []langgraph.RequestOption{langgraph.WithAPIKey("key-call")},
+			call: []langgraph.Option{langgraph.WithAPIKey("key-call")},
 			want: map[string]string{"Authorization": "Bearer tok-default", "X-Api-Key": "key-call"},
 		},
 		{
 			name: "header",
-			call: []langgraph.RequestOption{langgraph.WithHeader("x-tenant", "globex"), langgraph.WithHeader("X-Extra", "1")},
+			call: []langgraph.Option{langgraph.WithHeader("x-tenant", "globex"), langgraph.WithHeader("X-Extra", "1")},
 			want: map[string]string{"X-Tenant": "globex", "X-Extra": "1", "Authorization": "Bearer tok-default"},
 		},
 		{
 			name: "empty value removes",
-			call: []langgraph.RequestOption{langgraph.WithHeader("x-api-key", ""), langgraph.WithHeader("authorization", "")},
+			call: []langgraph.Option{langgraph.WithHeader("x-api-key", ""), langgraph.WithHeader("authorization", "")},
 			want: map[string]string{"X-Api-Key": "", "Authorization": "", "X-Tenant": "acme"},
 		},
 		{
 			name: "context",
-			ctx:  []langgraph.RequestOption{langgraph.WithBearerToken("tok-ctx"), langgraph.WithHeader("X-Tenant", "ctx")},
+			ctx:  []langgraph.Option{langgraph.WithBearerToken("tok-ctx"), langgraph.WithHeader("X-Tenant", "ctx")},
 			want: map[string]string{"Authorization": "Bearer tok-ctx", "X-Tenant": "ctx", "X-Api-Key": "key-default"},
 		},
 		{
 			name: "call after context",
-			ctx:  []langgraph.RequestOption{langgraph.WithBearerToken("tok-ctx"), langgraph.WithAPIKey("key-ctx")},
-			call: []langgraph.RequestOption{langgraph.WithBearerToken("tok-call")},
+			ctx:  []langgraph.Option{langgraph.WithBearerToken("tok-ctx"), langgraph.WithAPIKey("key-ctx")},
+			call: []langgraph.Option{langgraph.WithBearerToken("tok-call")},
 			want: map[string]string{"Authorization": "Bearer tok-call", "X-Api-Key": "key-ctx"},
 		},
 		{
 			name: "last option wins",
-			call: []langgraph.RequestOption{langgraph.WithBearerToken("a"), langgraph.WithBearerToken("b")},
+			call: []langgraph.Option{langgraph.WithBearerToken("a"), langgraph.WithBearerToken("b")},
 			want: map[string]string{"Authorization": "Bearer b"},
 		},
 	}
@@ -165,7 +165,7 @@ func TestCallOptionsOverrideDefaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
 			if tt.ctx != nil {
-				ctx = langgraph.WithRequestOptions(ctx, tt.ctx...)
+				ctx = langgraph.ContextWithOptions(ctx, tt.ctx...)
 			}
 			if _, err := b.Do(ctx, get(tt.call...), nil); err != nil {
 				t.Fatal(err)
@@ -190,7 +190,7 @@ func TestCallOptionsOverrideDefaults(t *testing.T) {
 func TestBadCallOptionIsAnError(t *testing.T) {
 	srv := newRecorder(t)
 	b := newBackend(t, srv.URL)
-	for _, o := range []langgraph.RequestOption{
+	for _, o := range []langgraph.Option{
 		langgraph.WithBearerToken(""),
 		langgraph.WithBearerToken("a\r\nX-Evil: 1"),
 		langgraph.WithHeader("X-A", "b\nc"),
@@ -201,7 +201,7 @@ func TestBadCallOptionIsAnError(t *testing.T) {
 			t.Error("want an error for a bad option")
 		}
 	}
-	if _, err := b.Do(langgraph.WithRequestOptions(context.Background(), langgraph.WithAPIKey("")), get(), nil); err == nil {
+	if _, err := b.Do(langgraph.ContextWithOptions(context.Background(), langgraph.WithAPIKey("")), get(), nil); err == nil {
 		t.Error("want an error for a bad context option")
 	}
 	if n := srv.count(); n != 0 {
@@ -439,8 +439,8 @@ func TestNoCredentialsToAnotherOrigin(t *testing.T) {
 			c.Token = func(context.Context, string) (string, error) { return "tok-source", nil }
 		})
 		notFollowed(t, b, context.Background(), &Request{Method: http.MethodGet, Path: "/away", Idempotent: true}, http.StatusFound)
-		ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithHeader("X-Tenant", "tenant-secret"))
-		notFollowed(t, b, ctx, &Request{Method: http.MethodGet, Path: "/away", Idempotent: true, Options: []langgraph.RequestOption{langgraph.WithBearerToken("tok-call")}}, http.StatusFound)
+		ctx := langgraph.ContextWithOptions(context.Background(), langgraph.WithHeader("X-Tenant", "tenant-secret"))
+		notFollowed(t, b, ctx, &Request{Method: http.MethodGet, Path: "/away", Idempotent: true, Options: []langgraph.Option{langgraph.WithBearerToken("tok-call")}}, http.StatusFound)
 	})
 	t.Run("the caller's redirect policy still applies within the origin", func(t *testing.T) {
 		var asked atomic.Int32
@@ -545,7 +545,7 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 	})
 	var errs []error
 	for _, p := range []string{"/flaky", "/denied", "/hangup", "/ok"} {
-		_, err := b.Do(context.Background(), &Request{Method: http.MethodGet, Path: p, Idempotent: true, Options: []langgraph.RequestOption{langgraph.WithBearerToken("tok-call-SECRET")}}, nil)
+		_, err := b.Do(context.Background(), &Request{Method: http.MethodGet, Path: p, Idempotent: true, Options: []langgraph.Option{langgraph.WithBearerToken("tok-call-SECRET")}}, nil)
 		errs = append(errs, err)
 	}
 	src := newBackend(t, srv.URL, func(c *Config) {
@@ -627,7 +627,7 @@ func TestPerCallTimeout(t *testing.T) {
 		t.Errorf("server hits = %d, want 1 (no retry after the deadline)", hits.Load())
 	}
 	// The same through the context.
-	ctx := langgraph.WithRequestOptions(context.Background(), langgraph.WithTimeout(20*time.Millisecond))
+	ctx := langgraph.ContextWithOptions(context.Background(), langgraph.WithTimeout(20*time.Millisecond))
 	if _, err := b.Do(ctx, get(), nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
 	}
@@ -661,7 +661,7 @@ func TestQueryParams(t *testing.T) {
 	defer srv.Close()
 	b := newBackend(t, srv.URL)
 	q := url.Values{"limit": {"10"}}
-	r := &Request{Method: http.MethodGet, Path: "/x", Query: q, Idempotent: true, Options: []langgraph.RequestOption{langgraph.WithQueryParam("limit", "20"), langgraph.WithQueryParam("a b", "c&d")}}
+	r := &Request{Method: http.MethodGet, Path: "/x", Query: q, Idempotent: true, Options: []langgraph.Option{langgraph.WithQueryParam("limit", "20"), langgraph.WithQueryParam("a b", "c&d")}}
 	if _, err := b.Do(context.Background(), r, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -327,7 +327,7 @@ func replay(t *testing.T, body []byte) *client.Client {
 		_, _ = w.Write(body)
 	}))
 	t.Cleanup(ts.Close)
-	c, err := client.New(client.WithBaseURL(ts.URL), client.WithoutAPIKey(), client.WithBearerToken("replay"))
+	c, err := client.New(langgraph.WithBaseURL(ts.URL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken("replay"))
 	if err != nil {
 		t.Fatal(err)
 	}

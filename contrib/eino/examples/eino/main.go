@@ -23,6 +23,7 @@ import (
 	"github.com/cloudwego/eino/compose"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/client"
 	lgeino "github.com/langgraph-go/langgraph/contrib/eino"
 	"github.com/langgraph-go/langgraph/remotegraph"
 )
@@ -49,11 +50,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 
-	var opts []remotegraph.Option
+	opts := []langgraph.Option{langgraph.WithPerCallCredentials()}
 	if *url != "" {
-		opts = append(opts, remotegraph.WithURL(*url))
+		opts = append(opts, langgraph.WithBaseURL(*url))
 	}
-	rg, err := remotegraph.New(*graph, opts...)
+	c, err := client.New(opts...)
+	if err != nil {
+		return err
+	}
+	rg, err := remotegraph.New(c, *graph, remotegraph.Params{})
 	if err != nil {
 		return err
 	}
@@ -80,7 +85,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	if *token != "" {
-		ctx = langgraph.WithRequestOptions(ctx, langgraph.WithBearerToken(*token))
+		ctx = langgraph.ContextWithOptions(ctx, langgraph.WithBearerToken(*token))
 	}
 	out, err := r.Invoke(ctx, *question)
 	if err != nil {
