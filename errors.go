@@ -121,7 +121,7 @@ type ConnectionError struct {
 	StatusCode int
 	// Run identifies the run that the request created, when the server named
 	// it (Content-Location) before the answer was cut: the run exists.
-	Run RunMetadata
+	Run RunRef
 	// Err is the underlying transport error.
 	Err error
 }

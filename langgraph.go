@@ -118,9 +118,11 @@ func (n *Nodes) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// RunMetadata identifies a run as soon as the server has accepted it (from
-// the Content-Location response header or the stream's metadata event).
-type RunMetadata struct {
+// RunRef identifies a run by its ids: the run that a call created, as soon as
+// the server has accepted it (from the Content-Location response header or
+// the stream's metadata event), or the run of an error or a result. It holds
+// no metadata; read the run with Runs.Get for that.
+type RunRef struct {
 	// RunID is the run's id.
 	RunID string
 	// ThreadID is the run's thread; empty for a stateless run.

@@ -511,5 +511,5 @@ type Reconnect struct {
 	// Cause is what ended the previous connection or attempt.
 	Cause error
 	// Run identifies the run when known.
-	Run RunMetadata
+	Run RunRef
 }

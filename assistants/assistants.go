@@ -38,15 +38,6 @@ func NewService(opts ...langgraph.Option) (*Service, error) {
 	return &Service{b: b}, nil
 }
 
-// IfExists says what creating an assistant with a taken id does.
-type IfExists string
-
-// Values of IfExists.
-const (
-	IfExistsRaise     IfExists = "raise"      // fail with langgraph.ErrConflict (the default)
-	IfExistsDoNothing IfExists = "do_nothing" // return the existing assistant
-)
-
 // CreateParams are the fields of Create. GraphID is required.
 type CreateParams struct {
 	// GraphID is the graph the assistant runs (required).
@@ -62,7 +53,7 @@ type CreateParams struct {
 	// Metadata is stored with the assistant.
 	Metadata map[string]any `json:"metadata,omitzero"`
 	// IfExists says what to do when AssistantID is taken.
-	IfExists IfExists `json:"if_exists,omitzero"`
+	IfExists langgraph.IfExists `json:"if_exists,omitzero"`
 	// Name names the assistant. The JS server names an unnamed assistant
 	// "Untitled".
 	Name string `json:"name,omitzero"`
@@ -174,15 +165,6 @@ const (
 	SortByUpdatedAt   SortBy = "updated_at"
 )
 
-// SortOrder is "asc" or "desc".
-type SortOrder string
-
-// Sort orders.
-const (
-	Asc  SortOrder = "asc"
-	Desc SortOrder = "desc"
-)
-
 // SearchParams filter and page Search. The zero value lists the first page
 // (10 assistants, newest first).
 type SearchParams struct {
@@ -200,7 +182,7 @@ type SearchParams struct {
 	// SortBy orders the results (the JS server ignores it: newest first).
 	SortBy SortBy `json:"sort_by,omitzero"`
 	// SortOrder is Asc or Desc (the JS server ignores it).
-	SortOrder SortOrder `json:"sort_order,omitzero"`
+	SortOrder langgraph.SortOrder `json:"sort_order,omitzero"`
 	// Select limits the fields returned: assistant_id, graph_id, name,
 	// description, config, context, created_at, updated_at, metadata, version.
 	// The others are left zero in the results.

@@ -160,7 +160,7 @@ func TestCreate(t *testing.T) {
 		Config:      &langgraph.Config{Tags: []string{"x"}, Configurable: map[string]any{"model": "m"}},
 		Context:     map[string]any{"lang": "go"},
 		Metadata:    map[string]any{"team": "sdk"},
-		IfExists:    assistants.IfExistsDoNothing,
+		IfExists:    langgraph.IfExistsDoNothing,
 		Name:        "mine",
 		Description: "desc",
 	})
@@ -323,7 +323,7 @@ func TestSearch(t *testing.T) {
 		Limit:     5,
 		Offset:    10,
 		SortBy:    assistants.SortByCreatedAt,
-		SortOrder: assistants.Asc,
+		SortOrder: langgraph.Asc,
 		Select:    []string{"assistant_id", "name"},
 	})
 	if err != nil || len(got) != 0 {

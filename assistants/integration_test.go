@@ -207,7 +207,7 @@ func TestIntegrationCreateWithID(t *testing.T) {
 	if !errors.Is(err, langgraph.ErrConflict) {
 		t.Errorf("second create: err = %v, want ErrConflict", err)
 	}
-	same, err := c.Assistants.Create(ctx, assistants.CreateParams{GraphID: "interrupt", AssistantID: id, Name: "other", IfExists: assistants.IfExistsDoNothing})
+	same, err := c.Assistants.Create(ctx, assistants.CreateParams{GraphID: "interrupt", AssistantID: id, Name: "other", IfExists: langgraph.IfExistsDoNothing})
 	if err != nil || same.AssistantID != id || same.Name != "fixed" {
 		t.Errorf("create with do_nothing = %+v, %v; want the existing assistant", same, err)
 	}

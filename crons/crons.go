@@ -313,15 +313,6 @@ const (
 	SortByEndTime     SortBy = "end_time"
 )
 
-// SortOrder is "asc" or "desc".
-type SortOrder string
-
-// Sort orders.
-const (
-	Asc  SortOrder = "asc"
-	Desc SortOrder = "desc"
-)
-
 // SearchParams filter and page Search. The zero value lists the first page
 // (10 jobs).
 type SearchParams struct {
@@ -341,7 +332,7 @@ type SearchParams struct {
 	// SortBy orders the results.
 	SortBy SortBy `json:"sort_by,omitzero"`
 	// SortOrder is Asc or Desc.
-	SortOrder SortOrder `json:"sort_order,omitzero"`
+	SortOrder langgraph.SortOrder `json:"sort_order,omitzero"`
 	// Select limits the fields returned: cron_id, assistant_id, thread_id,
 	// end_time, schedule, timezone, created_at, updated_at, user_id, payload,
 	// next_run_date, metadata, now, on_run_completed, enabled.

@@ -295,7 +295,7 @@ func TestSearch(t *testing.T) {
 	on := true
 	out, err := c.Crons.Search(ctx, crons.SearchParams{
 		AssistantID: "a1", ThreadID: "t1", Enabled: &on, Metadata: map[string]any{"k": "v"},
-		Limit: 5, Offset: 10, SortBy: crons.SortByNextRunDate, SortOrder: crons.Asc, Select: []string{"cron_id", "schedule"},
+		Limit: 5, Offset: 10, SortBy: crons.SortByNextRunDate, SortOrder: langgraph.Asc, Select: []string{"cron_id", "schedule"},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -139,7 +139,7 @@ type RunParams struct {
 	Webhook string
 	// OnRunCreated is called with the run's ids as soon as the server has
 	// accepted the run.
-	OnRunCreated func(langgraph.RunMetadata)
+	OnRunCreated func(langgraph.RunRef)
 }
 
 // prepared is a run request ready to send.

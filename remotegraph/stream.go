@@ -77,9 +77,9 @@ func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opt
 		}
 	}
 
-	var run langgraph.RunMetadata
+	var run langgraph.RunRef
 	userCreated := req.params.OnRunCreated
-	req.params.OnRunCreated = func(m langgraph.RunMetadata) {
+	req.params.OnRunCreated = func(m langgraph.RunRef) {
 		run = m
 		if userCreated != nil {
 			userCreated(m)

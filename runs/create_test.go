@@ -11,7 +11,7 @@ import (
 )
 
 // fullParams sets every field of CreateParams.
-func fullParams(onCreated func(langgraph.RunMetadata)) runs.CreateParams {
+func fullParams(onCreated func(langgraph.RunRef)) runs.CreateParams {
 	yes := true
 	return runs.CreateParams{
 		Input: map[string]any{"a": 1},
@@ -73,33 +73,33 @@ func TestCreateBody(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name, path, location string
-		call                 func(*runs.Service, runs.CreateParams) (langgraph.RunMetadata, error)
+		call                 func(*runs.Service, runs.CreateParams) (langgraph.RunRef, error)
 	}{
-		{"Create", "/threads/t%2F1/runs", "/threads/t%2F1/runs/r1", func(s *runs.Service, p runs.CreateParams) (langgraph.RunMetadata, error) {
+		{"Create", "/threads/t%2F1/runs", "/threads/t%2F1/runs/r1", func(s *runs.Service, p runs.CreateParams) (langgraph.RunRef, error) {
 			r, err := s.Create(ctx, "t/1", "agent", p)
 			if err != nil {
-				return langgraph.RunMetadata{}, err
+				return langgraph.RunRef{}, err
 			}
-			return langgraph.RunMetadata{RunID: r.RunID, ThreadID: r.ThreadID}, nil
+			return langgraph.RunRef{RunID: r.RunID, ThreadID: r.ThreadID}, nil
 		}},
-		{"CreateStateless", "/runs", "/runs/r1", func(s *runs.Service, p runs.CreateParams) (langgraph.RunMetadata, error) {
+		{"CreateStateless", "/runs", "/runs/r1", func(s *runs.Service, p runs.CreateParams) (langgraph.RunRef, error) {
 			r, err := s.CreateStateless(ctx, "agent", p)
 			if err != nil {
-				return langgraph.RunMetadata{}, err
+				return langgraph.RunRef{}, err
 			}
-			return langgraph.RunMetadata{RunID: r.RunID, ThreadID: r.ThreadID}, nil
+			return langgraph.RunRef{RunID: r.RunID, ThreadID: r.ThreadID}, nil
 		}},
-		{"Wait", "/threads/t%2F1/runs/wait", "/threads/t%2F1/runs/r1", func(s *runs.Service, p runs.CreateParams) (langgraph.RunMetadata, error) {
+		{"Wait", "/threads/t%2F1/runs/wait", "/threads/t%2F1/runs/r1", func(s *runs.Service, p runs.CreateParams) (langgraph.RunRef, error) {
 			r, err := s.Wait(ctx, "t/1", "agent", p)
 			if err != nil {
-				return langgraph.RunMetadata{}, err
+				return langgraph.RunRef{}, err
 			}
 			return r.Run, nil
 		}},
-		{"WaitStateless", "/runs/wait", "/runs/r1", func(s *runs.Service, p runs.CreateParams) (langgraph.RunMetadata, error) {
+		{"WaitStateless", "/runs/wait", "/runs/r1", func(s *runs.Service, p runs.CreateParams) (langgraph.RunRef, error) {
 			r, err := s.WaitStateless(ctx, "agent", p)
 			if err != nil {
-				return langgraph.RunMetadata{}, err
+				return langgraph.RunRef{}, err
 			}
 			return r.Run, nil
 		}},
@@ -107,8 +107,8 @@ func TestCreateBody(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, c := newRecorder(t, http.StatusOK, `{"run_id":"r1","thread_id":"t/1","status":"pending"}`)
 			rec.header.Set("Content-Location", tc.location)
-			var created []langgraph.RunMetadata
-			got, err := tc.call(&c.Runs, fullParams(func(m langgraph.RunMetadata) { created = append(created, m) }))
+			var created []langgraph.RunRef
+			got, err := tc.call(&c.Runs, fullParams(func(m langgraph.RunRef) { created = append(created, m) }))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +117,7 @@ func TestCreateBody(t *testing.T) {
 				t.Errorf("request = %s %s?%s, want POST %s", r.Method, r.Path, r.RawQuery, tc.path)
 			}
 			sameBody(t, tc.name, r.Body, fullBody)
-			want := langgraph.RunMetadata{RunID: "r1", ThreadID: "t/1"}
+			want := langgraph.RunRef{RunID: "r1", ThreadID: "t/1"}
 			if tc.location == "/runs/r1" {
 				want.ThreadID = ""
 			}
@@ -207,8 +207,8 @@ func TestCreateRefusesBadInput(t *testing.T) {
 
 func TestListQuery(t *testing.T) {
 	rec, c := newRecorder(t, http.StatusOK, `[{"run_id":"r1","status":"success"}]`)
-	out, err := c.Runs.List(context.Background(), "t1", runs.ListParams{Limit: 5, Offset: 10, Status: runs.StatusSuccess, Select: []string{"run_id", "status"}})
-	if err != nil || len(out) != 1 || out[0].Status != runs.StatusSuccess {
+	out, err := c.Runs.List(context.Background(), "t1", runs.ListParams{Limit: 5, Offset: 10, Status: langgraph.StatusSuccess, Select: []string{"run_id", "status"}})
+	if err != nil || len(out) != 1 || out[0].Status != langgraph.StatusSuccess {
 		t.Fatalf("List = %+v, %v", out, err)
 	}
 	r := rec.only(t)

@@ -11,7 +11,7 @@ import (
 )
 
 func TestDecodeResult(t *testing.T) {
-	meta := langgraph.RunMetadata{RunID: "r1", ThreadID: "t1"}
+	meta := langgraph.RunRef{RunID: "r1", ThreadID: "t1"}
 	for _, tc := range []struct {
 		name        string
 		body        string
@@ -53,7 +53,7 @@ func TestDecodeResult(t *testing.T) {
 }
 
 func TestDecodeResultInterruptValue(t *testing.T) {
-	res, err := decodeResult(http.MethodGet, answer, []byte(`{"__interrupt__":[{"id":"i1","value":{"question":"approve?"}}]}`), langgraph.RunMetadata{})
+	res, err := decodeResult(http.MethodGet, answer, []byte(`{"__interrupt__":[{"id":"i1","value":{"question":"approve?"}}]}`), langgraph.RunRef{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestDecodeResultInterruptValue(t *testing.T) {
 }
 
 func TestDecodeResultErrors(t *testing.T) {
-	meta := langgraph.RunMetadata{RunID: "r1", ThreadID: "t1"}
+	meta := langgraph.RunRef{RunID: "r1", ThreadID: "t1"}
 	for _, tc := range []struct {
 		name, body, errName, message string
 	}{
@@ -102,7 +102,7 @@ func TestDecodeResultMalformed(t *testing.T) {
 		"interrupt not a list":   `{"__interrupt__":{"id":"i1"}}`,
 		"interrupt of bad items": `{"__interrupt__":[1,2]}`,
 	} {
-		res, err := decodeResult(http.MethodGet, answer, []byte(body), langgraph.RunMetadata{})
+		res, err := decodeResult(http.MethodGet, answer, []byte(body), langgraph.RunRef{})
 		var re *langgraph.ResponseError
 		if !errors.As(err, &re) || re.StatusCode != 200 || re.URL != "http://h/threads/t1/runs/r1/join" {
 			t.Errorf("%s: got %+v, %v; want a *langgraph.ResponseError", name, res, err)

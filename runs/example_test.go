@@ -27,7 +27,7 @@ func ExampleService_Wait() {
 	}
 	res, err := c.Runs.Wait(ctx, th.ThreadID, "agent", runs.CreateParams{
 		Input: map[string]any{"messages": []any{map[string]any{"role": "human", "content": "hello"}}},
-		OnRunCreated: func(m langgraph.RunMetadata) {
+		OnRunCreated: func(m langgraph.RunRef) {
 			fmt.Println("run created") // m.RunID identifies it while it goes on
 		},
 	})

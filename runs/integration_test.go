@@ -110,7 +110,7 @@ func jsonObject(t *testing.T, raw json.RawMessage) map[string]any {
 }
 
 // pollStatus polls a run until its status is one of want.
-func pollStatus(ctx context.Context, t *testing.T, c *client.Client, tid, rid string, want ...runs.Status) *runs.Run {
+func pollStatus(ctx context.Context, t *testing.T, c *client.Client, tid, rid string, want ...langgraph.Status) *runs.Run {
 	t.Helper()
 	for {
 		r, err := c.Runs.Get(ctx, tid, rid)
@@ -131,10 +131,10 @@ func pollStatus(ctx context.Context, t *testing.T, c *client.Client, tid, rid st
 func TestIntegrationWait(t *testing.T) {
 	ctx, c := itest(t)
 	tid := mkThread(ctx, t, c)
-	var created []langgraph.RunMetadata
+	var created []langgraph.RunRef
 	res, err := c.Runs.Wait(ctx, tid, testserver.GraphAgent, runs.CreateParams{
 		Input:        humanInput("hello"),
-		OnRunCreated: func(m langgraph.RunMetadata) { created = append(created, m) },
+		OnRunCreated: func(m langgraph.RunRef) { created = append(created, m) },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +157,7 @@ func TestIntegrationWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.RunID != res.Run.RunID || run.ThreadID != tid || run.Status != runs.StatusSuccess || run.AssistantID == "" ||
+	if run.RunID != res.Run.RunID || run.ThreadID != tid || run.Status != langgraph.StatusSuccess || run.AssistantID == "" ||
 		run.CreatedAt.IsZero() || run.Metadata["owner"] != "alice" || run.MultitaskStrategy != runs.MultitaskReject {
 		t.Errorf("run = %+v", run)
 	}
@@ -178,10 +178,10 @@ func TestIntegrationWait(t *testing.T) {
 
 func TestIntegrationWaitStateless(t *testing.T) {
 	ctx, c := itest(t)
-	var meta langgraph.RunMetadata
+	var meta langgraph.RunRef
 	res, err := c.Runs.WaitStateless(ctx, testserver.GraphAgent, runs.CreateParams{
 		Input:        humanInput("hello"),
-		OnRunCreated: func(m langgraph.RunMetadata) { meta = m },
+		OnRunCreated: func(m langgraph.RunRef) { meta = m },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -201,15 +201,15 @@ func TestIntegrationWaitStateless(t *testing.T) {
 func TestIntegrationCreateJoin(t *testing.T) {
 	ctx, c := itest(t)
 	tid := mkThread(ctx, t, c)
-	var meta langgraph.RunMetadata
+	var meta langgraph.RunRef
 	run, err := c.Runs.Create(ctx, tid, testserver.GraphAgent, runs.CreateParams{
 		Input:        humanInput("join me"),
-		OnRunCreated: func(m langgraph.RunMetadata) { meta = m },
+		OnRunCreated: func(m langgraph.RunRef) { meta = m },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.RunID == "" || run.ThreadID != tid || run.Status != runs.StatusPending {
+	if run.RunID == "" || run.ThreadID != tid || run.Status != langgraph.StatusPending {
 		t.Errorf("created run = %+v", run)
 	}
 	if meta.RunID != run.RunID || meta.ThreadID != tid {
@@ -225,7 +225,7 @@ func TestIntegrationCreateJoin(t *testing.T) {
 	if res.Run.RunID != run.RunID || res.Run.ThreadID != tid {
 		t.Errorf("joined run = %+v", res.Run)
 	}
-	if r := pollStatus(ctx, t, c, tid, run.RunID, runs.StatusSuccess, runs.StatusError); r.Status != runs.StatusSuccess {
+	if r := pollStatus(ctx, t, c, tid, run.RunID, langgraph.StatusSuccess, langgraph.StatusError); r.Status != langgraph.StatusSuccess {
 		t.Errorf("status = %s", r.Status)
 	}
 	// Joining a run that has ended gives the thread's values.
@@ -239,7 +239,7 @@ func TestIntegrationCreateJoin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sl.RunID == "" || sl.ThreadID == "" || sl.ThreadID == tid || sl.Status != runs.StatusPending {
+	if sl.RunID == "" || sl.ThreadID == "" || sl.ThreadID == tid || sl.Status != langgraph.StatusPending {
 		t.Errorf("stateless run = %+v", sl)
 	}
 	res, err = c.Runs.Join(ctx, sl.ThreadID, sl.RunID, runs.JoinParams{})
@@ -264,7 +264,7 @@ func TestIntegrationCreateBatch(t *testing.T) {
 		t.Fatalf("batch = %+v", batch)
 	}
 	for i, r := range batch {
-		if r.Status != runs.StatusPending || r.Metadata["n"] != float64(i+1) || r.ThreadID == "" {
+		if r.Status != langgraph.StatusPending || r.Metadata["n"] != float64(i+1) || r.ThreadID == "" {
 			t.Errorf("batch[%d] = %+v", i, r)
 		}
 	}
@@ -308,7 +308,7 @@ func TestIntegrationInterruptAndResume(t *testing.T) {
 		t.Errorf("values keep the interrupt: %s", res.Values)
 	}
 	th, err := c.Threads.Get(ctx, tid)
-	if err != nil || th.Status != threads.StatusInterrupted {
+	if err != nil || th.Status != langgraph.StatusInterrupted {
 		t.Errorf("thread = %+v, %v; want interrupted", th, err)
 	}
 
@@ -366,8 +366,8 @@ func sameJSON(a, b any) bool {
 func TestIntegrationRunError(t *testing.T) {
 	ctx, c := itest(t)
 	tid := mkThread(ctx, t, c)
-	var meta langgraph.RunMetadata
-	res, err := c.Runs.Wait(ctx, tid, testserver.GraphError, runs.CreateParams{Input: map[string]any{}, OnRunCreated: func(m langgraph.RunMetadata) { meta = m }})
+	var meta langgraph.RunRef
+	res, err := c.Runs.Wait(ctx, tid, testserver.GraphError, runs.CreateParams{Input: map[string]any{}, OnRunCreated: func(m langgraph.RunRef) { meta = m }})
 	var runErr *langgraph.RunError
 	if !errors.As(err, &runErr) {
 		t.Fatalf("Wait(error graph) = %+v, %v; want a *langgraph.RunError", res, err)
@@ -378,7 +378,7 @@ func TestIntegrationRunError(t *testing.T) {
 	if !strings.Contains(err.Error(), "CustomError: Boo!") {
 		t.Errorf("message = %q", err)
 	}
-	if r, err := c.Runs.Get(ctx, tid, meta.RunID); err != nil || r.Status != runs.StatusError {
+	if r, err := c.Runs.Get(ctx, tid, meta.RunID); err != nil || r.Status != langgraph.StatusError {
 		t.Errorf("run = %+v, %v; want status error", r, err)
 	}
 	// Joined after the fact: still an error, without the remote details.
@@ -400,7 +400,7 @@ func TestIntegrationOnRunCreatedDuringRun(t *testing.T) {
 	var seenErr error
 	res, err := c.Runs.Wait(ctx, tid, testserver.GraphSlow, runs.CreateParams{
 		Input: map[string]any{"steps": 10, "delay_ms": 150},
-		OnRunCreated: func(m langgraph.RunMetadata) {
+		OnRunCreated: func(m langgraph.RunRef) {
 			seen, seenErr = c.Runs.Get(ctx, m.ThreadID, m.RunID)
 		},
 	})
@@ -410,7 +410,7 @@ func TestIntegrationOnRunCreatedDuringRun(t *testing.T) {
 	if seenErr != nil || seen == nil {
 		t.Fatalf("Get from OnRunCreated: %v", seenErr)
 	}
-	if seen.RunID != res.Run.RunID || (seen.Status != runs.StatusPending && seen.Status != runs.StatusRunning) {
+	if seen.RunID != res.Run.RunID || (seen.Status != langgraph.StatusPending && seen.Status != langgraph.StatusRunning) {
 		t.Errorf("from OnRunCreated the run was %+v, want pending or running", seen)
 	}
 	if jsonObject(t, res.Values)["count"] != float64(10) {
@@ -445,7 +445,7 @@ func TestIntegrationListGetDelete(t *testing.T) {
 		t.Errorf("List = %v, want %v", runIDs(all), ids)
 	}
 	for i, r := range all {
-		if r.Metadata["i"] != float64(i) || r.Status != runs.StatusSuccess || len(r.Kwargs) == 0 {
+		if r.Metadata["i"] != float64(i) || r.Status != langgraph.StatusSuccess || len(r.Kwargs) == 0 {
 			t.Errorf("run %d = %+v", i, r)
 		}
 	}
@@ -463,10 +463,10 @@ func TestIntegrationListGetDelete(t *testing.T) {
 	if got, err := c.Runs.List(ctx, tid, runs.ListParams{Limit: 1, Offset: 1}); err != nil || len(got) != 0 {
 		t.Errorf("List(limit 1, offset 1) = %v, %v; want none", runIDs(got), err)
 	}
-	if got, err := c.Runs.List(ctx, tid, runs.ListParams{Status: runs.StatusSuccess}); err != nil || len(got) != 3 {
+	if got, err := c.Runs.List(ctx, tid, runs.ListParams{Status: langgraph.StatusSuccess}); err != nil || len(got) != 3 {
 		t.Errorf("List(success) = %v, %v", runIDs(got), err)
 	}
-	if got, err := c.Runs.List(ctx, tid, runs.ListParams{Status: runs.StatusError}); err != nil || len(got) != 0 {
+	if got, err := c.Runs.List(ctx, tid, runs.ListParams{Status: langgraph.StatusError}); err != nil || len(got) != 0 {
 		t.Errorf("List(error) = %v, %v", runIDs(got), err)
 	}
 	if _, err := c.Runs.List(ctx, tid, runs.ListParams{Limit: -1}); err == nil {
@@ -505,7 +505,7 @@ func TestIntegrationCancelAndMultitask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pollStatus(ctx, t, c, tid, run.RunID, runs.StatusRunning)
+	pollStatus(ctx, t, c, tid, run.RunID, langgraph.StatusRunning)
 	_, err = c.Runs.Create(ctx, tid, testserver.GraphAgent, runs.CreateParams{Input: humanInput("busy?")})
 	var apiErr *langgraph.APIError
 	if !errors.Is(err, langgraph.ErrUnprocessableEntity) || !errors.As(err, &apiErr) || !strings.Contains(apiErr.Message, "already running") {
@@ -518,7 +518,7 @@ func TestIntegrationCancelAndMultitask(t *testing.T) {
 	if err := c.Runs.Cancel(ctx, tid, run.RunID, runs.CancelParams{Wait: true}); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := c.Runs.Get(ctx, tid, run.RunID); err != nil || r.Status != runs.StatusInterrupted {
+	if r, err := c.Runs.Get(ctx, tid, run.RunID); err != nil || r.Status != langgraph.StatusInterrupted {
 		t.Errorf("cancelled run = %+v, %v; want interrupted", r, err)
 	}
 	// The thread is free again.
@@ -536,11 +536,11 @@ func TestIntegrationCancelAndMultitask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pollStatus(ctx, t, c, tid, run.RunID, runs.StatusRunning)
+	pollStatus(ctx, t, c, tid, run.RunID, langgraph.StatusRunning)
 	if err := c.Runs.Cancel(ctx, tid, run.RunID, runs.CancelParams{Wait: true, Action: runs.CancelRollback}); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := c.Runs.Get(ctx, tid, run.RunID); err != nil || r.Status != runs.StatusError {
+	if r, err := c.Runs.Get(ctx, tid, run.RunID); err != nil || r.Status != langgraph.StatusError {
 		t.Errorf("rolled back running run = %+v, %v; want status error", r, err)
 	}
 
@@ -552,13 +552,13 @@ func TestIntegrationCancelAndMultitask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err := c.Runs.Get(ctx, tid2, run.RunID); err != nil || r.Status != runs.StatusPending {
+	if r, err := c.Runs.Get(ctx, tid2, run.RunID); err != nil || r.Status != langgraph.StatusPending {
 		t.Fatalf("delayed run = %+v, %v", r, err)
 	}
 	if err := c.Runs.Cancel(ctx, tid2, run.RunID, runs.CancelParams{}); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := c.Runs.Get(ctx, tid2, run.RunID); err != nil || r.Status != runs.StatusInterrupted {
+	if r, err := c.Runs.Get(ctx, tid2, run.RunID); err != nil || r.Status != langgraph.StatusInterrupted {
 		t.Errorf("cancelled pending run = %+v, %v; want interrupted", r, err)
 	}
 	run, err = c.Runs.Create(ctx, tid2, testserver.GraphSlow, delayed)
@@ -578,7 +578,7 @@ func TestIntegrationCancelAndMultitask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pollStatus(ctx, t, c, tid3, first.RunID, runs.StatusRunning)
+	pollStatus(ctx, t, c, tid3, first.RunID, langgraph.StatusRunning)
 	res, err = c.Runs.Wait(ctx, tid3, testserver.GraphSlow, runs.CreateParams{Input: map[string]any{"steps": 2, "delay_ms": 1}, MultitaskStrategy: runs.MultitaskInterrupt})
 	if err != nil {
 		t.Fatal(err)
@@ -586,7 +586,7 @@ func TestIntegrationCancelAndMultitask(t *testing.T) {
 	if jsonObject(t, res.Values)["count"] != float64(2) {
 		t.Errorf("interrupting run = %s", res.Values)
 	}
-	if r, err := c.Runs.Get(ctx, tid3, first.RunID); err != nil || r.Status != runs.StatusInterrupted {
+	if r, err := c.Runs.Get(ctx, tid3, first.RunID); err != nil || r.Status != langgraph.StatusInterrupted {
 		t.Errorf("interrupted first run = %+v, %v", r, err)
 	}
 }
@@ -794,7 +794,7 @@ func TestIntegrationRunScoping(t *testing.T) {
 	if _, err := bob.Runs.Wait(ctx, tid, testserver.GraphAgent, runs.CreateParams{Input: humanInput("theirs")}); err == nil {
 		t.Error("bob ran on alice's thread")
 	}
-	if r, err := c.Runs.Get(ctx, tid, rid); err != nil || r.Status != runs.StatusSuccess {
+	if r, err := c.Runs.Get(ctx, tid, rid); err != nil || r.Status != langgraph.StatusSuccess {
 		t.Errorf("alice's run after bob = %+v, %v", r, err)
 	}
 	if list, err := c.Runs.List(ctx, tid, runs.ListParams{}); err != nil || len(list) != 1 {
@@ -904,10 +904,10 @@ func TestIntegrationWaitReconnect(t *testing.T) {
 		p := newCuttingProxy(t, false)
 		c := aliceAt(t, p.URL)
 		tid := mkThread(ctx, t, c)
-		var created []langgraph.RunMetadata
+		var created []langgraph.RunRef
 		res, err := c.Runs.Wait(ctx, tid, testserver.GraphAgent, runs.CreateParams{
 			Input:        humanInput("hello"),
-			OnRunCreated: func(m langgraph.RunMetadata) { created = append(created, m) },
+			OnRunCreated: func(m langgraph.RunRef) { created = append(created, m) },
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -124,7 +124,7 @@ func TestJoinOfEndedRun(t *testing.T) {
 	t.Run("finished", func(t *testing.T) {
 		c, order := routes(t, map[string]string{joinPath: "\n" + `{"a":1}`, threadPath: `{"status":"idle"}`})
 		res, err := c.Runs.Join(ctx, "t1", "r1", runs.JoinParams{})
-		if err != nil || res.Interrupted() || string(res.Values) != `{"a":1}` || res.Run != (langgraph.RunMetadata{RunID: "r1", ThreadID: "t1"}) {
+		if err != nil || res.Interrupted() || string(res.Values) != `{"a":1}` || res.Run != (langgraph.RunRef{RunID: "r1", ThreadID: "t1"}) {
 			t.Errorf("Join = %+v, %v", res, err)
 		}
 		if len(order()) != 2 {
@@ -197,12 +197,12 @@ func waitServer(t *testing.T, hang bool) (*client.Client, func() []string) {
 
 func TestWaitJoinsAfterABrokenConnection(t *testing.T) {
 	c, order := waitServer(t, false)
-	var created []langgraph.RunMetadata
-	res, err := c.Runs.Wait(context.Background(), "t1", "agent", runs.CreateParams{OnRunCreated: func(m langgraph.RunMetadata) { created = append(created, m) }})
+	var created []langgraph.RunRef
+	res, err := c.Runs.Wait(context.Background(), "t1", "agent", runs.CreateParams{OnRunCreated: func(m langgraph.RunRef) { created = append(created, m) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(res.Values) != `{"a":1}` || res.Run != (langgraph.RunMetadata{RunID: "r1", ThreadID: "t1"}) || len(created) != 1 {
+	if string(res.Values) != `{"a":1}` || res.Run != (langgraph.RunRef{RunID: "r1", ThreadID: "t1"}) || len(created) != 1 {
 		t.Errorf("Wait = %+v (created %+v)", res, created)
 	}
 	if got := strings.Join(order(), "; "); got != "POST /threads/t1/runs/wait; "+joinPath+"; "+threadPath {

@@ -87,10 +87,10 @@ func TestStreamDotContentLocation(t *testing.T) {
 		http.NotFound(w, r)
 	})
 	c := fakeClient(t, f.URL)
-	var created []langgraph.RunMetadata
+	var created []langgraph.RunRef
 	p := runs.StreamParams{Reconnect: fastReconnect}
 	p.StreamResumable = true
-	p.OnRunCreated = func(m langgraph.RunMetadata) { created = append(created, m) }
+	p.OnRunCreated = func(m langgraph.RunRef) { created = append(created, m) }
 	_, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", p))
 	if err == nil {
 		t.Fatal("no error after a cut stream with no usable run id")

@@ -118,7 +118,7 @@ func (s *Service) create(ctx context.Context, threadID, assistantID string, p Cr
 
 // withRun names the run that the server created in the *ConnectionError of
 // an answer that was cut.
-func withRun(err error, meta langgraph.RunMetadata) error {
+func withRun(err error, meta langgraph.RunRef) error {
 	var ce *langgraph.ConnectionError
 	if meta.RunID != "" && errors.As(err, &ce) {
 		ce.Run = meta
@@ -206,7 +206,7 @@ func (s *Service) wait(ctx context.Context, threadID, assistantID string, p Crea
 }
 
 // notifyCreated reads the run's ids from Content-Location and calls fn.
-func notifyCreated(resp *http.Response, fn func(langgraph.RunMetadata)) langgraph.RunMetadata {
+func notifyCreated(resp *http.Response, fn func(langgraph.RunRef)) langgraph.RunRef {
 	meta, ok := transport.RunFromLocation(resp.Header.Get("Content-Location"))
 	if ok && fn != nil {
 		fn(meta)
@@ -217,7 +217,7 @@ func notifyCreated(resp *http.Response, fn func(langgraph.RunMetadata)) langgrap
 // decodeResult turns a wait or join body into a Result or a *RunError. An
 // empty body or one that is not JSON is a *langgraph.ResponseError: a run's
 // result is its state, at least {}.
-func decodeResult(method string, resp *http.Response, raw []byte, meta langgraph.RunMetadata) (*Result, error) {
+func decodeResult(method string, resp *http.Response, raw []byte, meta langgraph.RunRef) (*Result, error) {
 	raw = bytes.TrimSpace(raw) // the JS server writes keep-alive newlines first
 	if len(raw) == 0 {
 		return nil, transport.ResponseError(method, resp, raw, "empty body where the run's result was expected")
@@ -252,7 +252,7 @@ func decodeResult(method string, resp *http.Response, raw []byte, meta langgraph
 }
 
 // runError decodes an __error__ value and names the run.
-func runError(raw json.RawMessage, meta langgraph.RunMetadata) error {
+func runError(raw json.RawMessage, meta langgraph.RunRef) error {
 	e := langgraph.DecodeRunError(raw)
 	e.RunID, e.ThreadID = meta.RunID, meta.ThreadID
 	return e
@@ -278,7 +278,7 @@ type ListParams struct {
 	// Offset skips that many runs.
 	Offset int
 	// Status keeps only runs with that status.
-	Status Status
+	Status langgraph.Status
 	// Select names the fields to return.
 	Select []string
 }
@@ -431,7 +431,7 @@ func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams
 	if rerr != nil {
 		return nil, rerr
 	}
-	meta := langgraph.RunMetadata{RunID: runID, ThreadID: threadID}
+	meta := langgraph.RunRef{RunID: runID, ThreadID: threadID}
 	res, err := decodeResult(http.MethodGet, resp, raw, meta)
 	if err != nil || res.Interrupted() {
 		return res, err
@@ -480,7 +480,7 @@ func (s *Service) settle(ctx context.Context, res *Result, opts []langgraph.Opti
 		if err != nil {
 			return nil, err
 		}
-		if run.Status == StatusError || run.Status == StatusTimeout {
+		if run.Status == langgraph.StatusError || run.Status == langgraph.StatusTimeout {
 			return nil, &langgraph.RunError{
 				Message:  fmt.Sprintf("the run ended with status %q before it was joined; the server kept no error details", run.Status),
 				RunID:    res.Run.RunID,
@@ -494,7 +494,7 @@ func (s *Service) settle(ctx context.Context, res *Result, opts []langgraph.Opti
 // wroteLatestCheckpoint reports whether the thread's latest checkpoint was
 // written by run (its metadata.run_id); a checkpoint without a run id counts
 // as the run's.
-func (s *Service) wroteLatestCheckpoint(ctx context.Context, run langgraph.RunMetadata, opts []langgraph.Option) (bool, error) {
+func (s *Service) wroteLatestCheckpoint(ctx context.Context, run langgraph.RunRef, opts []langgraph.Option) (bool, error) {
 	path, err := transport.Path("/threads/{thread_id}/state", run.ThreadID)
 	if err != nil {
 		return false, err

@@ -112,7 +112,7 @@ func (s *Service) stream(ctx context.Context, threadID, assistantID string, p St
 	spec := stream.Spec{
 		Backend:      s.b,
 		Request:      &transport.Request{Method: http.MethodPost, Path: path, Body: body{assistantID, p.CreateParams}, Options: opts},
-		Run:          langgraph.RunMetadata{ThreadID: threadID},
+		Run:          langgraph.RunRef{ThreadID: threadID},
 		OnRunCreated: p.OnRunCreated,
 		Policy:       p.Reconnect,
 		Active:       s.active(opts),
@@ -122,7 +122,7 @@ func (s *Service) stream(ctx context.Context, threadID, assistantID string, p St
 		spec.Keep = stream.Keep(modes)
 	}
 	cancelOnDisconnect := p.OnDisconnect == DisconnectCancel
-	spec.Rejoin = func(run langgraph.RunMetadata, lastID string) (*transport.Request, string) {
+	spec.Rejoin = func(run langgraph.RunRef, lastID string) (*transport.Request, string) {
 		switch {
 		case !p.StreamResumable:
 			return nil, "the run was not created with StreamResumable, so its stream cannot be replayed from the last event"
@@ -181,7 +181,7 @@ type JoinStreamParams struct {
 // first joiner only. A join that finds nothing to send ends without any
 // event and without error: for a run that has ended, that is a valid answer.
 func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p JoinStreamParams, opts ...langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
-	run := langgraph.RunMetadata{ThreadID: threadID, RunID: runID}
+	run := langgraph.RunRef{ThreadID: threadID, RunID: runID}
 	first, err := s.joinRequest(run, "", p.CancelOnDisconnect, p.StreamMode, opts)
 	if err != nil {
 		return stream.Fail(err)
@@ -202,7 +202,7 @@ func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p Join
 		spec.Keep = stream.Keep(modes)
 	}
 	if p.Resumable {
-		spec.Rejoin = func(run langgraph.RunMetadata, lastID string) (*transport.Request, string) {
+		spec.Rejoin = func(run langgraph.RunRef, lastID string) (*transport.Request, string) {
 			r, err := s.joinRequest(run, lastID, p.CancelOnDisconnect, nil, opts)
 			if err != nil {
 				return nil, err.Error()
@@ -210,7 +210,7 @@ func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p Join
 			return r, ""
 		}
 	} else {
-		spec.Rejoin = func(langgraph.RunMetadata, string) (*transport.Request, string) {
+		spec.Rejoin = func(langgraph.RunRef, string) (*transport.Request, string) {
 			return nil, "JoinStreamParams.Resumable is not set"
 		}
 	}
@@ -221,7 +221,7 @@ func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p Join
 // GET /runs/{run_id}/stream for a run without a thread. The stream modes are
 // not sent on reconnects: a server that filters by them may drop subgraph
 // events (langchain-ai/langgraph#7778); the client filters.
-func (s *Service) joinRequest(run langgraph.RunMetadata, lastID string, cancelOnDisconnect bool, modes []StreamMode, opts []langgraph.Option) (*transport.Request, error) {
+func (s *Service) joinRequest(run langgraph.RunRef, lastID string, cancelOnDisconnect bool, modes []StreamMode, opts []langgraph.Option) (*transport.Request, error) {
 	var path string
 	var err error
 	if run.ThreadID == "" {
@@ -243,8 +243,8 @@ func (s *Service) joinRequest(run langgraph.RunMetadata, lastID string, cancelOn
 }
 
 // active reports whether a run is still pending or running.
-func (s *Service) active(opts []langgraph.Option) func(context.Context, langgraph.RunMetadata) (bool, error) {
-	return func(ctx context.Context, run langgraph.RunMetadata) (bool, error) {
+func (s *Service) active(opts []langgraph.Option) func(context.Context, langgraph.RunRef) (bool, error) {
+	return func(ctx context.Context, run langgraph.RunRef) (bool, error) {
 		if run.ThreadID == "" || run.RunID == "" {
 			return false, nil
 		}
@@ -252,6 +252,6 @@ func (s *Service) active(opts []langgraph.Option) func(context.Context, langgrap
 		if err != nil {
 			return false, err
 		}
-		return r.Status == StatusPending || r.Status == StatusRunning, nil
+		return r.Status == langgraph.StatusPending || r.Status == langgraph.StatusRunning, nil
 	}
 }

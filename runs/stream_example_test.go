@@ -54,7 +54,7 @@ func ExampleService_Stream() {
 	p.Input = map[string]any{"messages": []map[string]any{{"role": "human", "content": "hi"}}}
 	p.StreamMode = []runs.StreamMode{runs.StreamMessagesTuple, runs.StreamValues}
 	p.StreamResumable = true // survive a broken connection
-	p.OnRunCreated = func(run langgraph.RunMetadata) { fmt.Println("run", run.RunID) }
+	p.OnRunCreated = func(run langgraph.RunRef) { fmt.Println("run", run.RunID) }
 
 	for part, err := range c.Runs.Stream(ctx, "01a21b18-0000-7000-8000-000000000001", "agent", p) {
 		var runErr *langgraph.RunError

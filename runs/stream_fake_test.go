@@ -725,10 +725,10 @@ func TestStreamEmptyIsAnError(t *testing.T) {
 		name string
 		seq  func(func(langgraph.StreamPart, error) bool)
 		path string
-		run  langgraph.RunMetadata
+		run  langgraph.RunRef
 	}{
-		{"thread", c.Runs.Stream(ctx, "t1", "agent", runs.StreamParams{Reconnect: fastReconnect}), "/threads/t1/runs/stream", langgraph.RunMetadata{RunID: "r1", ThreadID: "t1"}},
-		{"stateless", c.Runs.StreamStateless(ctx, "agent", runs.StreamParams{Reconnect: fastReconnect}), "/runs/stream", langgraph.RunMetadata{RunID: "r2"}},
+		{"thread", c.Runs.Stream(ctx, "t1", "agent", runs.StreamParams{Reconnect: fastReconnect}), "/threads/t1/runs/stream", langgraph.RunRef{RunID: "r1", ThreadID: "t1"}},
+		{"stateless", c.Runs.StreamStateless(ctx, "agent", runs.StreamParams{Reconnect: fastReconnect}), "/runs/stream", langgraph.RunRef{RunID: "r2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(f.requests())

@@ -170,7 +170,7 @@ func TestStreamErrorAfterReconnect(t *testing.T) {
 	p := runs.StreamParams{Reconnect: fastReconnect}
 	p.StreamResumable = true
 	created := 0
-	p.OnRunCreated = func(langgraph.RunMetadata) { created++ }
+	p.OnRunCreated = func(langgraph.RunRef) { created++ }
 	out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p))
 	var re *langgraph.RunError
 	if !errors.As(err, &re) || re.Name != "ValueError" || re.Message != "bad" || re.RunID != "r1" || re.ThreadID != "t1" {

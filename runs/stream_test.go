@@ -294,11 +294,11 @@ func TestStreamModes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, c := streamSetup(t, "")
 			tid := newThreadID(t, ctx, c)
-			var created []langgraph.RunMetadata
+			var created []langgraph.RunRef
 			var events int
 			p := runs.StreamParams{}
 			p.Input, p.StreamMode, p.StreamSubgraphs = tc.input, tc.modes, tc.subgraphs
-			p.OnRunCreated = func(m langgraph.RunMetadata) {
+			p.OnRunCreated = func(m langgraph.RunRef) {
 				if events > 0 {
 					t.Error("OnRunCreated called after the first event")
 				}
@@ -403,7 +403,7 @@ func TestStreamRunError(t *testing.T) {
 	var runID string
 	p := runs.StreamParams{}
 	p.Input = map[string]any{}
-	p.OnRunCreated = func(m langgraph.RunMetadata) { runID = m.RunID }
+	p.OnRunCreated = func(m langgraph.RunRef) { runID = m.RunID }
 	var names []string
 	var final error
 	for part, err := range c.Runs.Stream(ctx, tid, "error", p) {
@@ -425,10 +425,10 @@ func TestStreamRunError(t *testing.T) {
 // OnRunCreated gets the run id only.
 func TestStreamStateless(t *testing.T) {
 	ctx, c := streamSetup(t, "")
-	var created []langgraph.RunMetadata
+	var created []langgraph.RunRef
 	p := runs.StreamParams{}
 	p.Input, p.StreamMode, p.StreamSubgraphs = trailIn, []runs.StreamMode{runs.StreamUpdates, runs.StreamCustom}, true
-	p.OnRunCreated = func(m langgraph.RunMetadata) { created = append(created, m) }
+	p.OnRunCreated = func(m langgraph.RunRef) { created = append(created, m) }
 	parts := streamAll(t, c.Runs.StreamStateless(ctx, "subgraph", p))
 	want := []string{"metadata", `custom|child:* {"node":"inner","trail":"start;inner;"}`, `updates|child:* inner:{"trail":"start;inner;"}`,
 		`updates child:{"trail":"start;inner;"}`, `updates outer:{"trail":"start;inner;outer;"}`}
@@ -602,11 +602,11 @@ func TestStreamBreakpoint(t *testing.T) {
 func TestStreamResumableReplay(t *testing.T) {
 	ctx, c := streamSetup(t, "")
 	tid := newThreadID(t, ctx, c)
-	var run langgraph.RunMetadata
+	var run langgraph.RunRef
 	p := runs.StreamParams{}
 	p.Input, p.StreamResumable = agentIn, true
 	p.StreamMode = []runs.StreamMode{runs.StreamValues, runs.StreamMessagesTuple, runs.StreamUpdates, runs.StreamCustom}
-	p.OnRunCreated = func(m langgraph.RunMetadata) { run = m }
+	p.OnRunCreated = func(m langgraph.RunRef) { run = m }
 	original := streamAll(t, c.Runs.Stream(ctx, tid, "agent", p))
 	replay := streamAll(t, c.Runs.JoinStream(ctx, tid, run.RunID, runs.JoinStreamParams{LastEventID: "-1"}))
 	if len(original) != 17 || !equalParts(original, replay) {

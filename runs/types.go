@@ -8,19 +8,6 @@ import (
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
-// Status is a run's status.
-type Status string
-
-// Run statuses.
-const (
-	StatusPending     Status = "pending"
-	StatusRunning     Status = "running"
-	StatusError       Status = "error"
-	StatusSuccess     Status = "success"
-	StatusTimeout     Status = "timeout"
-	StatusInterrupted Status = "interrupted"
-)
-
 // MultitaskStrategy says what happens when a run is created on a busy thread.
 type MultitaskStrategy string
 
@@ -108,7 +95,7 @@ type Run struct {
 	// UpdatedAt is the time of the last status change.
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	// Status is pending, running, success, error, timeout or interrupted.
-	Status Status `json:"status"`
+	Status langgraph.Status `json:"status"`
 	// Metadata is the run's metadata.
 	Metadata map[string]any `json:"metadata"`
 	// MultitaskStrategy is the strategy the run was created with.
@@ -181,7 +168,7 @@ type CreateParams struct {
 	// OnRunCreated, when set, is called with the run's ids as soon as the
 	// server has accepted the run, before the call returns (for Wait, while the
 	// run is still going).
-	OnRunCreated func(langgraph.RunMetadata) `json:"-"`
+	OnRunCreated func(langgraph.RunRef) `json:"-"`
 }
 
 // Result is the outcome of a run that ended: its final state or the
@@ -196,7 +183,7 @@ type Result struct {
 	// InterruptAfter), which carries no value.
 	Interrupts []langgraph.Interrupt
 	// Run identifies the run when the server said which it was.
-	Run langgraph.RunMetadata
+	Run langgraph.RunRef
 
 	stopped bool // the result had an __interrupt__ key
 }

@@ -35,7 +35,7 @@ func Example() {
 	search := threads.SearchParams{
 		Metadata:  map[string]any{"topic": "billing"},
 		SortBy:    threads.SortByCreatedAt,
-		SortOrder: threads.Desc,
+		SortOrder: langgraph.Desc,
 		Limit:     20,
 	}
 	mine, err := alice.Threads.Search(ctx, search)
@@ -81,7 +81,7 @@ func ExampleService_SearchAll() {
 	for t, err := range c.Threads.SearchAll(ctx, threads.SearchParams{
 		Metadata:  map[string]any{"batch": "import-42"},
 		SortBy:    threads.SortByCreatedAt,
-		SortOrder: threads.Asc,
+		SortOrder: langgraph.Asc,
 		Limit:     2, // threads per request
 	}) {
 		if err != nil {

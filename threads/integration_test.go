@@ -144,7 +144,7 @@ func TestIntegrationCreateGetUpdateDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.ThreadID != id || created.Status != threads.StatusIdle || created.CreatedAt.IsZero() || created.UpdatedAt.IsZero() {
+	if created.ThreadID != id || created.Status != langgraph.StatusIdle || created.CreatedAt.IsZero() || created.UpdatedAt.IsZero() {
 		t.Errorf("created = %+v", created)
 	}
 	want := map[string]any{"topic": "billing", "n": float64(1), "graph_id": "agent", "owner": "alice"}
@@ -162,7 +162,7 @@ func TestIntegrationCreateGetUpdateDelete(t *testing.T) {
 
 	// The same id again: do_nothing returns the existing thread untouched,
 	// the default (raise) is a conflict.
-	again, err := c.Threads.Create(ctx, threads.CreateParams{ThreadID: id, IfExists: threads.IfExistsDoNothing, Metadata: map[string]any{"topic": "other"}})
+	again, err := c.Threads.Create(ctx, threads.CreateParams{ThreadID: id, IfExists: langgraph.IfExistsDoNothing, Metadata: map[string]any{"topic": "other"}})
 	if err != nil {
 		t.Fatalf("Create(do_nothing) on an existing id: %v", err)
 	}
@@ -174,7 +174,7 @@ func TestIntegrationCreateGetUpdateDelete(t *testing.T) {
 	if !errors.Is(err, langgraph.ErrConflict) || !errors.As(err, &apiErr) || apiErr.Message != "Thread already exists" {
 		t.Errorf("Create(existing id) = %v, want 409 ErrConflict \"Thread already exists\"", err)
 	}
-	_, err = c.Threads.Create(ctx, threads.CreateParams{ThreadID: id, IfExists: threads.IfExistsRaise})
+	_, err = c.Threads.Create(ctx, threads.CreateParams{ThreadID: id, IfExists: langgraph.IfExistsRaise})
 	if !errors.Is(err, langgraph.ErrConflict) {
 		t.Errorf("Create(existing id, raise) = %v, want ErrConflict", err)
 	}
@@ -322,11 +322,11 @@ func TestIntegrationSearchAndCount(t *testing.T) {
 		}
 	}
 
-	byStatus, err := c.Threads.Search(ctx, threads.SearchParams{Status: threads.StatusInterrupted})
+	byStatus, err := c.Threads.Search(ctx, threads.SearchParams{Status: langgraph.StatusInterrupted})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(ids(byStatus), []string{interrupted}) || byStatus[0].Status != threads.StatusInterrupted {
+	if !slices.Equal(ids(byStatus), []string{interrupted}) || byStatus[0].Status != langgraph.StatusInterrupted {
 		t.Errorf("Search(status interrupted) = %v, want [%s]", ids(byStatus), interrupted)
 	}
 	if len(byStatus) == 1 {
@@ -364,7 +364,7 @@ func TestIntegrationSearchAndCount(t *testing.T) {
 	asc := sorted(all)
 	var paged []string
 	for off := 0; off < len(all); off += 2 {
-		p, err := c.Threads.Search(ctx, threads.SearchParams{SortBy: threads.SortByThreadID, SortOrder: threads.Asc, Limit: 2, Offset: off})
+		p, err := c.Threads.Search(ctx, threads.SearchParams{SortBy: threads.SortByThreadID, SortOrder: langgraph.Asc, Limit: 2, Offset: off})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -376,7 +376,7 @@ func TestIntegrationSearchAndCount(t *testing.T) {
 	if !slices.Equal(paged, asc) {
 		t.Errorf("pages sorted by thread_id asc = %v, want %v", paged, asc)
 	}
-	desc, err := c.Threads.Search(ctx, threads.SearchParams{SortBy: threads.SortByThreadID, SortOrder: threads.Desc, Limit: 100})
+	desc, err := c.Threads.Search(ctx, threads.SearchParams{SortBy: threads.SortByThreadID, SortOrder: langgraph.Desc, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,8 +404,8 @@ func TestIntegrationSearchAndCount(t *testing.T) {
 		{threads.CountParams{}, 6},
 		{threads.CountParams{Metadata: map[string]any{"colour": "blue"}}, 3},
 		{threads.CountParams{Metadata: map[string]any{"colour": "green"}}, 0},
-		{threads.CountParams{Status: threads.StatusInterrupted}, 1},
-		{threads.CountParams{Status: threads.StatusIdle}, 5},
+		{threads.CountParams{Status: langgraph.StatusInterrupted}, 1},
+		{threads.CountParams{Status: langgraph.StatusIdle}, 5},
 		// Values: the 4 threads that never ran match any values (JS server).
 		{threads.CountParams{Values: map[string]any{"answer": "ok"}}, 4 + 1},
 		{threads.CountParams{Values: map[string]any{"answer": "no"}}, 4},
@@ -433,7 +433,7 @@ func TestIntegrationSearchAll(t *testing.T) {
 	}
 
 	var got []string
-	for th, err := range c.Threads.SearchAll(ctx, threads.SearchParams{Metadata: map[string]any{"batch": "all"}, SortBy: threads.SortByThreadID, SortOrder: threads.Asc}) {
+	for th, err := range c.Threads.SearchAll(ctx, threads.SearchParams{Metadata: map[string]any{"batch": "all"}, SortBy: threads.SortByThreadID, SortOrder: langgraph.Asc}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -445,7 +445,7 @@ func TestIntegrationSearchAll(t *testing.T) {
 
 	// Exact multiple of the page size, and a start offset.
 	got = got[:0]
-	for th, err := range c.Threads.SearchAll(ctx, threads.SearchParams{Metadata: map[string]any{"batch": "all"}, Limit: 5, Offset: 3, SortBy: threads.SortByThreadID, SortOrder: threads.Asc}) {
+	for th, err := range c.Threads.SearchAll(ctx, threads.SearchParams{Metadata: map[string]any{"batch": "all"}, Limit: 5, Offset: 3, SortBy: threads.SortByThreadID, SortOrder: langgraph.Asc}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -957,7 +957,7 @@ func TestIntegrationScoping(t *testing.T) {
 			_, err = xc.Threads.Copy(ctx, id)
 			wantRefused(t, "Copy", err)
 			wantNotFound(t, "Delete", xc.Threads.Delete(ctx, id))
-			_, err = xc.Threads.Create(ctx, threads.CreateParams{ThreadID: id, IfExists: threads.IfExistsDoNothing})
+			_, err = xc.Threads.Create(ctx, threads.CreateParams{ThreadID: id, IfExists: langgraph.IfExistsDoNothing})
 			if !errors.Is(err, langgraph.ErrConflict) {
 				t.Errorf("Create(taken id, do_nothing) by another user = %v, want ErrConflict", err)
 			}

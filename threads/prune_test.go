@@ -269,7 +269,7 @@ func TestCreateAndSearchBodies(t *testing.T) {
 		ThreadID: "t1",
 		Metadata: map[string]any{"a": 1},
 		GraphID:  "agent",
-		IfExists: threads.IfExistsDoNothing,
+		IfExists: langgraph.IfExistsDoNothing,
 		TTL:      &threads.TTL{Minutes: 90, Strategy: "delete"},
 		Supersteps: []threads.Superstep{{Updates: []threads.StateUpdate{
 			{Values: map[string]any{"x": 1}, AsNode: "n"},
@@ -285,8 +285,8 @@ func TestCreateAndSearchBodies(t *testing.T) {
 
 	f, c = newFake(t, 200, `[]`)
 	_, err = c.Threads.Search(ctx, threads.SearchParams{
-		Metadata: map[string]any{"a": 1}, Values: map[string]any{"b": 2}, IDs: []string{"t1"}, Status: threads.StatusBusy,
-		Limit: 5, Offset: 10, SortBy: threads.SortByUpdatedAt, SortOrder: threads.Asc, Select: []string{"thread_id"},
+		Metadata: map[string]any{"a": 1}, Values: map[string]any{"b": 2}, IDs: []string{"t1"}, Status: langgraph.StatusBusy,
+		Limit: 5, Offset: 10, SortBy: threads.SortByUpdatedAt, SortOrder: langgraph.Asc, Select: []string{"thread_id"},
 		Extract: map[string]string{"last": "values.messages[-1]"},
 	})
 	if err != nil {

@@ -63,11 +63,11 @@ func (s *Service) JoinStream(ctx context.Context, threadID string, p JoinStreamP
 	return stream.Seq(ctx, stream.Spec{
 		Backend:     s.b,
 		Request:     request(""),
-		Run:         langgraph.RunMetadata{ThreadID: threadID},
+		Run:         langgraph.RunRef{ThreadID: threadID},
 		LastEventID: p.LastEventID,
 		Policy:      p.Reconnect,
 		MultiRun:    true,
-		Rejoin: func(_ langgraph.RunMetadata, lastID string) (*transport.Request, string) {
+		Rejoin: func(_ langgraph.RunRef, lastID string) (*transport.Request, string) {
 			if lastID == "-1" {
 				lastID = "" // nothing received yet: join from now on
 			}

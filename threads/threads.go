@@ -37,15 +37,6 @@ func NewService(opts ...langgraph.Option) (*Service, error) {
 	return &Service{b: b}, nil
 }
 
-// IfExists says what creating a thread with a taken id does.
-type IfExists string
-
-// Values of IfExists.
-const (
-	IfExistsRaise     IfExists = "raise"      // fail with langgraph.ErrConflict (the default)
-	IfExistsDoNothing IfExists = "do_nothing" // return the existing thread
-)
-
 // TTL makes the server delete (or prune) a thread some minutes after its last update.
 type TTL struct {
 	// Minutes is the time to live.
@@ -77,7 +68,7 @@ type CreateParams struct {
 	// Metadata is stored with the thread.
 	Metadata map[string]any `json:"metadata,omitzero"`
 	// IfExists says what to do when ThreadID is taken.
-	IfExists IfExists `json:"if_exists,omitzero"`
+	IfExists langgraph.IfExists `json:"if_exists,omitzero"`
 	// Supersteps seed the thread's history.
 	Supersteps []Superstep `json:"supersteps,omitzero"`
 	// GraphID is stored as metadata.graph_id.
@@ -182,15 +173,6 @@ const (
 	SortByStateUpdatedAt SortBy = "state_updated_at"
 )
 
-// SortOrder is "asc" or "desc".
-type SortOrder string
-
-// Sort orders.
-const (
-	Asc  SortOrder = "asc"
-	Desc SortOrder = "desc"
-)
-
 // SearchParams filter and page Search. The zero value lists the first page
 // (10 threads, newest first on the JS server).
 type SearchParams struct {
@@ -201,7 +183,7 @@ type SearchParams struct {
 	// IDs restricts the search to these thread ids.
 	IDs []string `json:"ids,omitzero"`
 	// Status matches threads with this status.
-	Status Status `json:"status,omitzero"`
+	Status langgraph.Status `json:"status,omitzero"`
 	// Limit is the page size (server default 10).
 	Limit int `json:"limit,omitzero"`
 	// Offset skips that many threads.
@@ -209,7 +191,7 @@ type SearchParams struct {
 	// SortBy and SortOrder order the results.
 	SortBy SortBy `json:"sort_by,omitzero"`
 	// SortOrder is Asc or Desc.
-	SortOrder SortOrder `json:"sort_order,omitzero"`
+	SortOrder langgraph.SortOrder `json:"sort_order,omitzero"`
 	// Select limits the fields returned (thread_id, values, ...).
 	Select []string `json:"select,omitzero"`
 	// Extract maps an alias to a JSON path in the thread (e.g.
@@ -262,7 +244,7 @@ type CountParams struct {
 	// Values matches threads whose state contains these pairs.
 	Values map[string]any `json:"values,omitzero"`
 	// Status matches threads with this status.
-	Status Status `json:"status,omitzero"`
+	Status langgraph.Status `json:"status,omitzero"`
 }
 
 // Count returns the number of threads that match (POST /threads/count).

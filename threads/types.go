@@ -9,17 +9,6 @@ import (
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
-// Status is a thread's status.
-type Status string
-
-// Thread statuses.
-const (
-	StatusIdle        Status = "idle"
-	StatusBusy        Status = "busy"
-	StatusInterrupted Status = "interrupted"
-	StatusError       Status = "error"
-)
-
 // Thread is a conversation: a sequence of runs sharing state.
 type Thread struct {
 	// ThreadID is the thread's id.
@@ -33,7 +22,7 @@ type Thread struct {
 	// Metadata is free-form; deployments with custom auth often stamp an owner here.
 	Metadata map[string]any `json:"metadata"`
 	// Status is idle, busy, interrupted or error.
-	Status Status `json:"status"`
+	Status langgraph.Status `json:"status"`
 	// Values is the thread's latest state, as JSON.
 	Values json.RawMessage `json:"values,omitzero"`
 	// Interrupts maps task ids to the interrupts pending on them.

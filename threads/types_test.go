@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/threads"
 )
 
@@ -170,7 +171,7 @@ func TestThreadDecoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.only(t)
-	if th.ThreadID != "t1" || th.Status != threads.StatusInterrupted || th.Metadata["owner"] != "alice" || th.CreatedAt.IsZero() ||
+	if th.ThreadID != "t1" || th.Status != langgraph.StatusInterrupted || th.Metadata["owner"] != "alice" || th.CreatedAt.IsZero() ||
 		!th.UpdatedAt.After(th.CreatedAt) || string(th.Values) != `{"a":1}` {
 		t.Errorf("thread = %+v", th)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 
+	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/assistants"
 )
 
@@ -45,7 +46,7 @@ func assistantsSearch(fs *flag.FlagSet, in *inputs) action {
 			return err
 		}
 		p := assistants.SearchParams{GraphID: *graph, Name: *name, Limit: *limit, Offset: *offset,
-			SortBy: assistants.SortBy(sortBy.value), SortOrder: assistants.SortOrder(sortOrder.value), Select: *sel}
+			SortBy: assistants.SortBy(sortBy.value), SortOrder: langgraph.SortOrder(sortOrder.value), Select: *sel}
 		var err error
 		if p.Metadata, err = md.object(); err != nil {
 			return err

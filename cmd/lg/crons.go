@@ -202,7 +202,7 @@ func cronsSearch(fs *flag.FlagSet, in *inputs) action {
 			return err
 		}
 		p := crons.SearchParams{AssistantID: *assistant, ThreadID: *thread, Enabled: enabled.p, Limit: *limit, Offset: *offset,
-			SortBy: crons.SortBy(sortBy.value), SortOrder: crons.SortOrder(sortOrder.value), Select: *sel}
+			SortBy: crons.SortBy(sortBy.value), SortOrder: langgraph.SortOrder(sortOrder.value), Select: *sel}
 		var err error
 		if p.Metadata, err = md.object(); err != nil {
 			return err

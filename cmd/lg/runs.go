@@ -328,7 +328,7 @@ func runsList(fs *flag.FlagSet, in *inputs) action {
 		if err := nonNegative("offset", *offset); err != nil {
 			return err
 		}
-		out, err := e.c.Runs.List(ctx, args[0], runs.ListParams{Limit: *limit, Offset: *offset, Status: runs.Status(status.value), Select: *sel})
+		out, err := e.c.Runs.List(ctx, args[0], runs.ListParams{Limit: *limit, Offset: *offset, Status: langgraph.Status(status.value), Select: *sel})
 		if err != nil {
 			return err
 		}

@@ -70,8 +70,8 @@ func threadsSearch(fs *flag.FlagSet, in *inputs) action {
 			return err
 		}
 		p := threads.SearchParams{
-			IDs: *ids, Status: threads.Status(status.value), Limit: *limit, Offset: *offset,
-			SortBy: threads.SortBy(sortBy.value), SortOrder: threads.SortOrder(sortOrder.value), Select: *sel,
+			IDs: *ids, Status: langgraph.Status(status.value), Limit: *limit, Offset: *offset,
+			SortBy: threads.SortBy(sortBy.value), SortOrder: langgraph.SortOrder(sortOrder.value), Select: *sel,
 		}
 		var err error
 		if p.Metadata, err = md.object(); err != nil {
@@ -98,7 +98,7 @@ func threadsCount(fs *flag.FlagSet, in *inputs) action {
 	values := jsonVar(fs, in, "values", "only threads whose state contains these pairs (object)")
 	status := choiceVar(fs, "status", "only threads with this status", threadStatuses...)
 	return func(ctx context.Context, e *env, _ []string) error {
-		p := threads.CountParams{Status: threads.Status(status.value)}
+		p := threads.CountParams{Status: langgraph.Status(status.value)}
 		var err error
 		if p.Metadata, err = md.object(); err != nil {
 			return err
@@ -122,7 +122,7 @@ func threadsCreate(fs *flag.FlagSet, in *inputs) action {
 	ttl := fs.Float64("ttl", 0, "delete the thread this many minutes after its last update")
 	supersteps := jsonVar(fs, in, "supersteps", `history to seed, e.g. [{"updates":[{"values":{...},"as_node":"agent"}]}]`)
 	return func(ctx context.Context, e *env, _ []string) error {
-		p := threads.CreateParams{ThreadID: *id, IfExists: threads.IfExists(ifExists.value), GraphID: *graph}
+		p := threads.CreateParams{ThreadID: *id, IfExists: langgraph.IfExists(ifExists.value), GraphID: *graph}
 		var err error
 		if p.Metadata, err = md.object(); err != nil {
 			return err

@@ -44,12 +44,12 @@ type Spec struct {
 	// Cache-Control, Last-Event-ID).
 	Request *transport.Request
 	// Run holds the ids known before the request (a thread, or a joined run).
-	Run langgraph.RunMetadata
+	Run langgraph.RunRef
 	// LastEventID is the Last-Event-ID of the first request, if any: a
 	// reconnect before the first event resumes after it.
 	LastEventID string
 	// OnRunCreated is called once, as soon as the run id is known.
-	OnRunCreated func(langgraph.RunMetadata)
+	OnRunCreated func(langgraph.RunRef)
 	// Keep reports whether events of a stream mode are yielded; nil keeps
 	// all. Events whose name is not a stream mode (metadata, error, end,
 	// feedback, ...) are always yielded.
@@ -57,14 +57,14 @@ type Spec struct {
 	// Rejoin returns the request that continues the run's stream after
 	// lastID ("-1" means from the start), or the reason why the stream
 	// cannot be continued that way. Nil means never.
-	Rejoin func(run langgraph.RunMetadata, lastID string) (*transport.Request, string)
+	Rejoin func(run langgraph.RunRef, lastID string) (*transport.Request, string)
 	// Active reports whether the run is still pending or running. It tells a
 	// connection closed before the run ended from the normal end of a stream
 	// (the JS server sends no "end" event): after a clean close the stream is
 	// resumed at once, to get any event the connection missed, and if that
 	// brings nothing new, Active decides whether to keep reconnecting. Nil
 	// means a clean close ends the stream.
-	Active func(ctx context.Context, run langgraph.RunMetadata) (bool, error)
+	Active func(ctx context.Context, run langgraph.RunRef) (bool, error)
 	// Policy is the reconnect policy.
 	Policy langgraph.ReconnectPolicy
 	// FirstEvent says that the server sends an event first whatever happens
@@ -141,7 +141,7 @@ func Fail(err error) iter.Seq2[langgraph.StreamPart, error] {
 
 type state struct {
 	Spec
-	run      langgraph.RunMetadata
+	run      langgraph.RunRef
 	notified bool
 
 	cursor    string // last event id received

@@ -184,15 +184,15 @@ var runLocation = regexp.MustCompile(`(?:/threads/([^/?#]+))?/runs/([^/?#]+)/?(?
 
 // RunFromLocation parses a Content-Location such as /threads/T/runs/R. An
 // id that CheckID would refuse makes it report false.
-func RunFromLocation(loc string) (langgraph.RunMetadata, bool) {
+func RunFromLocation(loc string) (langgraph.RunRef, bool) {
 	m := runLocation.FindStringSubmatch(loc)
 	if m == nil {
-		return langgraph.RunMetadata{}, false
+		return langgraph.RunRef{}, false
 	}
 	tid, err1 := url.PathUnescape(m[1])
 	rid, err2 := url.PathUnescape(m[2])
 	if err1 != nil || err2 != nil || CheckID("run_id", rid) != nil || (m[1] != "" && CheckID("thread_id", tid) != nil) {
-		return langgraph.RunMetadata{}, false
+		return langgraph.RunRef{}, false
 	}
-	return langgraph.RunMetadata{RunID: rid, ThreadID: tid}, true
+	return langgraph.RunRef{RunID: rid, ThreadID: tid}, true
 }

@@ -90,21 +90,21 @@ func TestPathOnTheWire(t *testing.T) {
 func TestRunFromLocation(t *testing.T) {
 	tests := []struct {
 		loc  string
-		want langgraph.RunMetadata
+		want langgraph.RunRef
 		ok   bool
 	}{
-		{"/threads/t1/runs/r1", langgraph.RunMetadata{ThreadID: "t1", RunID: "r1"}, true},
-		{"http://host:8123/prefix/threads/t1/runs/r1/", langgraph.RunMetadata{ThreadID: "t1", RunID: "r1"}, true},
-		{"/runs/r2", langgraph.RunMetadata{RunID: "r2"}, true},
-		{"/threads/a%2Fb/runs/r%20x?x=1", langgraph.RunMetadata{ThreadID: "a/b", RunID: "r x"}, true},
-		{"/threads/t1", langgraph.RunMetadata{}, false},
-		{"", langgraph.RunMetadata{}, false},
-		{"/threads/%zz/runs/r1", langgraph.RunMetadata{}, false},
-		{"/threads/%2E%2E/runs/r1", langgraph.RunMetadata{}, false},
-		{"/threads/../runs/r1", langgraph.RunMetadata{}, false},
-		{"/threads/t1/runs/%2e", langgraph.RunMetadata{}, false},
-		{"/runs/%252e%252e", langgraph.RunMetadata{}, false},
-		{"/threads/t1/runs/r.1", langgraph.RunMetadata{ThreadID: "t1", RunID: "r.1"}, true},
+		{"/threads/t1/runs/r1", langgraph.RunRef{ThreadID: "t1", RunID: "r1"}, true},
+		{"http://host:8123/prefix/threads/t1/runs/r1/", langgraph.RunRef{ThreadID: "t1", RunID: "r1"}, true},
+		{"/runs/r2", langgraph.RunRef{RunID: "r2"}, true},
+		{"/threads/a%2Fb/runs/r%20x?x=1", langgraph.RunRef{ThreadID: "a/b", RunID: "r x"}, true},
+		{"/threads/t1", langgraph.RunRef{}, false},
+		{"", langgraph.RunRef{}, false},
+		{"/threads/%zz/runs/r1", langgraph.RunRef{}, false},
+		{"/threads/%2E%2E/runs/r1", langgraph.RunRef{}, false},
+		{"/threads/../runs/r1", langgraph.RunRef{}, false},
+		{"/threads/t1/runs/%2e", langgraph.RunRef{}, false},
+		{"/runs/%252e%252e", langgraph.RunRef{}, false},
+		{"/threads/t1/runs/r.1", langgraph.RunRef{ThreadID: "t1", RunID: "r.1"}, true},
 	}
 	for _, tt := range tests {
 		got, ok := RunFromLocation(tt.loc)
