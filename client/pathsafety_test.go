@@ -182,10 +182,7 @@ func TestIntegrationPathSafety(t *testing.T) {
 		}
 		return g
 	}
-	cfg := func(id string) *langgraph.Config {
-		cf := remotegraph.ThreadConfig(id)
-		return &cf
-	}
+	cfg := remotegraph.ThreadConfig
 	input := runs.CreateParams{Input: chat("hi")}
 
 	// route is the intended method and path; {id} stands for the escaped
@@ -349,22 +346,22 @@ func TestIntegrationPathSafety(t *testing.T) {
 		}},
 		// remotegraph
 		{"RemoteGraph.Invoke", "POST /threads/{id}/runs/wait", "thread_id", "", func(ctx context.Context, id string) error {
-			_, err := graph(aid).WithConfig(*cfg(id)).Invoke(ctx, chat("hi"), remotegraph.RunParams{})
+			_, err := graph(aid).WithConfig(cfg(id)).Invoke(ctx, chat("hi"), remotegraph.RunParams{})
 			return err
 		}},
 		{"RemoteGraph.Stream", "POST /threads/{id}/runs/stream", "thread_id", "", func(ctx context.Context, id string) error {
-			return firstErr(graph(aid).WithConfig(*cfg(id)).Stream(ctx, chat("hi"), remotegraph.StreamParams{}))
+			return firstErr(graph(aid).WithConfig(cfg(id)).Stream(ctx, chat("hi"), remotegraph.StreamParams{}))
 		}},
 		{"RemoteGraph.GetState", "GET /threads/{id}/state", "thread_id", "", func(ctx context.Context, id string) error {
-			_, err := graph(aid).GetState(ctx, cfg(id), remotegraph.StateParams{})
+			_, err := graph(aid).GetState(ctx, cfg(id), threads.StateParams{})
 			return err
 		}},
 		{"RemoteGraph.UpdateState", "POST /threads/{id}/state", "thread_id", "", func(ctx context.Context, id string) error {
-			_, err := graph(aid).UpdateState(ctx, cfg(id), map[string]any{}, remotegraph.UpdateStateParams{})
+			_, err := graph(aid).UpdateState(ctx, cfg(id), threads.UpdateStateParams{Values: map[string]any{}})
 			return err
 		}},
 		{"RemoteGraph.GetStateHistory", "POST /threads/{id}/history", "thread_id", "", func(ctx context.Context, id string) error {
-			_, err := graph(aid).GetStateHistory(ctx, cfg(id), remotegraph.HistoryParams{})
+			_, err := graph(aid).GetStateHistory(ctx, cfg(id), threads.HistoryParams{})
 			return err
 		}},
 		{"RemoteGraph.GetGraph", "GET /assistants/{id}/graph", "assistant_id", "", func(ctx context.Context, id string) error {

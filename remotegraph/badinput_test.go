@@ -7,6 +7,7 @@ import (
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/remotegraph"
+	"github.com/langgraph-go/langgraph/threads"
 )
 
 // TestBadInputNoPanic: nil pointers and empty values given to the package
@@ -52,17 +53,16 @@ func TestGraphCallsWithoutThread(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := g.GetState(ctx, nil, remotegraph.StateParams{}); err == nil {
+	if _, err := g.GetState(ctx, nil, threads.StateParams{}); err == nil {
 		t.Error("GetState without a thread: no error")
 	}
-	if _, err := g.UpdateState(ctx, nil, map[string]any{}, remotegraph.UpdateStateParams{}); err == nil {
+	if _, err := g.UpdateState(ctx, nil, threads.UpdateStateParams{Values: map[string]any{}}); err == nil {
 		t.Error("UpdateState without a thread: no error")
 	}
-	if _, err := g.GetStateHistory(ctx, &langgraph.Config{Configurable: map[string]any{"thread_id": (*stringer)(nil)}}, remotegraph.HistoryParams{}); err == nil {
+	if _, err := g.GetStateHistory(ctx, &langgraph.Config{Configurable: map[string]any{"thread_id": (*stringer)(nil)}}, threads.HistoryParams{}); err == nil {
 		t.Error("GetStateHistory with a nil thread id: no error")
 	}
-	cfg := remotegraph.ThreadConfig("t1")
-	if _, err := g.GetStateHistory(ctx, &cfg, remotegraph.HistoryParams{Limit: -1}); err == nil {
+	if _, err := g.GetStateHistory(ctx, remotegraph.ThreadConfig("t1"), threads.HistoryParams{Limit: -1}); err == nil {
 		t.Error("GetStateHistory with a negative limit: no error")
 	}
 }

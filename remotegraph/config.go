@@ -15,25 +15,35 @@ import (
 	"github.com/langgraph-go/langgraph/internal/lgerr"
 )
 
-// Configurable keys with a meaning for the run's thread and checkpoints.
+// Configurable keys that a caller sets in a config by hand, next to keys of
+// its own (ThreadConfig builds a config with the thread alone).
 const (
-	// KeyThreadID is the configurable key holding the remote thread id.
+	// KeyThreadID names the remote thread of a call:
+	//
+	//	cfg := &langgraph.Config{Configurable: map[string]any{
+	//		remotegraph.KeyThreadID: conversationID,
+	//		"model":                 "small",
+	//	}}
 	KeyThreadID = "thread_id"
-	// KeyCheckpointID is the configurable key holding a checkpoint id.
-	KeyCheckpointID = "checkpoint_id"
-	// KeyCheckpointNS is the configurable key holding a checkpoint namespace;
-	// in a caller's config it is the caller's own namespace, which prefixes the
-	// namespaces of streamed events.
+	// KeyCheckpointNS holds the caller's own checkpoint namespace when the
+	// graph runs nested in another graph: a host that streams the remote
+	// graph inside one of its nodes sets it (e.g. "node:task_id", levels
+	// joined with "|"), and Stream then nests the remote events under it
+	// (see Stream). It is not sent to the deployment.
 	KeyCheckpointNS = "checkpoint_ns"
-	// KeyCheckpointMap is the configurable key holding a checkpoint map.
-	KeyCheckpointMap = "checkpoint_map"
 )
 
-// MergeConfigs merges configs from left to right: tags are joined without
+// Configurable keys of a checkpoint, which a run's config does not send.
+const (
+	keyCheckpointID  = "checkpoint_id"
+	keyCheckpointMap = "checkpoint_map"
+)
+
+// mergeConfigs merges configs from left to right: tags are joined without
 // duplicates, metadata and configurable are merged key by key (later values
 // win), and a later non-zero recursion limit wins. The inputs are not
 // modified; nil configs are skipped.
-func MergeConfigs(configs ...*langgraph.Config) langgraph.Config {
+func mergeConfigs(configs ...*langgraph.Config) langgraph.Config {
 	var out langgraph.Config
 	for _, c := range configs {
 		if c == nil {
@@ -63,8 +73,8 @@ func MergeConfigs(configs ...*langgraph.Config) langgraph.Config {
 	return out
 }
 
-// Sanitized is a config made ready for the deployment by SanitizeConfig.
-type Sanitized struct {
+// sanitized is a config made ready for the deployment by sanitizeConfig.
+type sanitized struct {
 	// Config is what is sent as the run's config: nil when nothing is left.
 	Config *langgraph.Config
 	// ThreadID is the remote thread, taken out of configurable.thread_id;
@@ -76,7 +86,7 @@ type Sanitized struct {
 	Namespace []string
 }
 
-// SanitizeConfig prepares a config for a remote run, as LangGraph's
+// sanitizeConfig prepares a config for a remote run, as LangGraph's
 // RemoteGraph does: only recursion_limit, tags, metadata and configurable are
 // kept, their values reduced to JSON values (see below); checkpoint_id,
 // checkpoint_ns, checkpoint_map and the "__pregel_*" keys (the task id) are
@@ -92,8 +102,8 @@ type Sanitized struct {
 //
 // A thread_id that is not a string (or a fmt.Stringer, such as a UUID type)
 // is an error.
-func SanitizeConfig(c *langgraph.Config) (Sanitized, error) {
-	var s Sanitized
+func sanitizeConfig(c *langgraph.Config) (sanitized, error) {
+	var s sanitized
 	if c == nil {
 		return s, nil
 	}
@@ -123,7 +133,7 @@ func SanitizeConfig(c *langgraph.Config) (Sanitized, error) {
 					s.Namespace = strings.Split(ns, "|")
 				}
 				continue
-			case k == KeyCheckpointID, k == KeyCheckpointMap, strings.HasPrefix(k, "__pregel_"):
+			case k == keyCheckpointID, k == keyCheckpointMap, strings.HasPrefix(k, "__pregel_"):
 				continue
 			}
 			if jv, ok := jsonValue(reflect.ValueOf(v), 0); ok {

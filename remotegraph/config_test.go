@@ -290,7 +290,7 @@ func TestRemoteGraphWithConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := g.WithConfig(langgraph.Config{Configurable: map[string]any{"hello": "world"}})
+	cp := g.WithConfig(&langgraph.Config{Configurable: map[string]any{"hello": "world"}})
 	if cp == g || cp.Client() != g.Client() || cp.Name() != "test_graph_id" {
 		t.Fatalf("WithConfig returned %p (client %p), want a copy of %p sharing the client", cp, cp.Client(), g)
 	}

@@ -25,6 +25,11 @@ type InterruptError struct {
 	RunID string
 	// Interrupts are the pending interrupts, with their ids and values.
 	Interrupts []langgraph.Interrupt
+	// Temporary reports that ThreadID is a temporary thread of the node (it
+	// ran without a thread id): resumed with ResumeContext, the node deletes
+	// it once the resumed run ends; a host that does not resume deletes it
+	// itself (see Threads in the package documentation).
+	Temporary bool
 }
 
 // Error names the graph, the thread and the interrupt ids.
@@ -53,7 +58,13 @@ func (e *InterruptError) IDs() []string {
 //		out, err = node(ie.ResumeContext(ctx, "approved"), state)
 //	}
 func (e *InterruptError) ResumeContext(ctx context.Context, value any) context.Context {
-	return ContextWithResume(ContextWithThreadID(ctx, e.ThreadID), value)
+	ctx = ContextWithResume(ContextWithThreadID(ctx, e.ThreadID), value)
+	if e.Temporary {
+		c := nodeCallFrom(ctx)
+		c.temporary = e.ThreadID
+		ctx = context.WithValue(ctx, nodeCtxKey{}, c)
+	}
+	return ctx
 }
 
 // RemoteError is a remote run that failed: a remote node raised an error
@@ -66,7 +77,9 @@ type RemoteError struct {
 	Name string
 	// Message is the remote error's message.
 	Message string
-	// ThreadID and RunID identify the remote run when known.
+	// ThreadID is the remote thread of the run, when known and kept: empty
+	// for a stateless run and for the temporary thread of a node, which is
+	// deleted.
 	ThreadID string
 	// RunID is the remote run's id, when known.
 	RunID string

@@ -11,6 +11,7 @@ import (
 	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/remotegraph"
 	"github.com/langgraph-go/langgraph/runs"
+	"github.com/langgraph-go/langgraph/threads"
 )
 
 // One RemoteGraph serves every end user: each call carries the user's own
@@ -93,9 +94,9 @@ func ExampleRemoteGraph_Stream() {
 	}
 	ctx := langgraph.ContextWithOptions(context.Background(), langgraph.WithBearerToken("token-alice"))
 	p := remotegraph.StreamParams{
-		RunParams: remotegraph.RunParams{Config: &langgraph.Config{
-			Configurable: map[string]any{"checkpoint_ns": "host_node:1"},
-		}},
+		Config: &langgraph.Config{
+			Configurable: map[string]any{remotegraph.KeyCheckpointNS: "host_node:1"},
+		},
 		StreamMode: []runs.StreamMode{runs.StreamUpdates},
 		Subgraphs:  true,
 	}
@@ -125,27 +126,64 @@ func ExampleRemoteGraph_Stream() {
 	// [host_node] {"outer":{"trail":"inner;outer;"}}
 }
 
-// The config sent to the deployment: thread_id names the remote thread,
-// checkpoint keys stay local, values that are not JSON are dropped.
-func ExampleSanitizeConfig() {
-	s, err := remotegraph.SanitizeConfig(&langgraph.Config{
-		Tags: []string{"prod"},
-		Configurable: map[string]any{
-			"thread_id":     "6f1c1a0e-3b5d-4c61-9a39-2f4d2b0c9e11",
-			"checkpoint_ns": "host_node:1",
-			"checkpoint_id": "1ef-local",
-			"model":         "small",
-			"callback":      func() {},
-		},
+// Read a remote thread's history and fork it: UpdateState at an earlier
+// checkpoint starts a new branch, which the thread's next run continues.
+func ExampleRemoteGraph_GetStateHistory() {
+	c, err := client.New(langgraph.WithPerCallCredentials())
+	if err != nil {
+		log.Fatal(err)
+	}
+	rg, err := remotegraph.New(c, "agent", remotegraph.Params{
+		Config: remotegraph.ThreadConfig("0b7e4a52-9d1c-4f0e-8a3b-5c6d7e8f9a01"),
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("thread:", s.ThreadID)
-	fmt.Println("caller namespace:", s.Namespace)
-	fmt.Println("tags:", s.Config.Tags, "configurable:", s.Config.Configurable)
+	ctx := langgraph.ContextWithOptions(context.Background(), langgraph.WithBearerToken("token-alice"))
+	say := func(text string) map[string]any {
+		return map[string]any{"messages": []any{map[string]any{"role": "human", "content": text}}}
+	}
+	for _, text := range []string{"one", "two"} {
+		if _, err := rg.Invoke(ctx, say(text), remotegraph.RunParams{}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	// The checkpoints written by the agent node, newest first.
+	hist, err := rg.GetStateHistory(ctx, nil, threads.HistoryParams{Metadata: map[string]any{"source": "loop"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	var firstAnswer *threads.State
+	for i := range hist {
+		if len(hist[i].Next) == 0 {
+			firstAnswer = &hist[i] // the oldest end of a run seen so far
+		}
+	}
+	cfg, err := rg.UpdateState(ctx, nil, threads.UpdateStateParams{
+		Values:     say("forked"),
+		Checkpoint: firstAnswer.Checkpoint,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	st, err := rg.GetState(ctx, cfg, threads.StateParams{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	var state struct {
+		Messages []struct {
+			Type    string `json:"type"`
+			Content string `json:"content"`
+		} `json:"messages"`
+	}
+	if err := st.Decode(&state); err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range state.Messages {
+		fmt.Println(m.Type+":", m.Content)
+	}
 	// Output:
-	// thread: 6f1c1a0e-3b5d-4c61-9a39-2f4d2b0c9e11
-	// caller namespace: [host_node:1]
-	// tags: [prod] configurable: map[model:small]
+	// human: one
+	// ai: You said: one
+	// human: forked
 }

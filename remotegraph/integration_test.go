@@ -215,28 +215,30 @@ func TestIntegrationStateUpdateHistoryGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	latest, err := g.GetState(alice, nil, remotegraph.StateParams{})
+	latest, err := g.GetState(alice, nil, threads.StateParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s := decodeAgent(t, latest.Values); len(s.Messages) != 2 || latest.Checkpoint == nil || latest.Checkpoint.CheckpointID == "" || len(latest.Next) != 0 {
 		t.Fatalf("latest state = %+v (%s)", latest, latest.Values)
 	}
-	cpCfg := remotegraph.CheckpointConfig(*latest.Checkpoint)
-	at, err := g.GetState(alice, &cpCfg, remotegraph.StateParams{})
+	at, err := g.GetState(alice, nil, threads.StateParams{Checkpoint: latest.Checkpoint})
 	if err != nil || at.Checkpoint.CheckpointID != latest.Checkpoint.CheckpointID || string(at.Values) != string(latest.Values) {
 		t.Errorf("state at checkpoint = %+v, %v; want the latest", at, err)
 	}
 
-	newCfg, err := g.UpdateState(alice, nil, map[string]any{"messages": []any{map[string]any{"role": "ai", "content": "edited"}}}, remotegraph.UpdateStateParams{AsNode: "agent"})
+	newCfg, err := g.UpdateState(alice, nil, threads.UpdateStateParams{
+		Values: map[string]any{"messages": []any{map[string]any{"role": "ai", "content": "edited"}}},
+		AsNode: "agent",
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	newID, _ := newCfg.Configurable[remotegraph.KeyCheckpointID].(string)
+	newID, _ := newCfg.Configurable["checkpoint_id"].(string)
 	if newID == "" || newID == latest.Checkpoint.CheckpointID || newCfg.Configurable[remotegraph.KeyThreadID] != tid {
 		t.Errorf("UpdateState config = %+v, want a new checkpoint of %s", newCfg, tid)
 	}
-	updated, err := g.GetState(alice, newCfg, remotegraph.StateParams{})
+	updated, err := g.GetState(alice, newCfg, threads.StateParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,31 +246,31 @@ func TestIntegrationStateUpdateHistoryGraph(t *testing.T) {
 		t.Errorf("state after update = %s at %+v", updated.Values, updated.Checkpoint)
 	}
 
-	hist, err := g.GetStateHistory(alice, nil, remotegraph.HistoryParams{})
+	hist, err := g.GetStateHistory(alice, nil, threads.HistoryParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(hist) < 3 || hist[0].Checkpoint.CheckpointID != newID {
 		t.Fatalf("history = %d states, newest %+v; want the update first", len(hist), hist[0].Checkpoint)
 	}
-	two, err := g.GetStateHistory(alice, nil, remotegraph.HistoryParams{Limit: 2})
+	two, err := g.GetStateHistory(alice, nil, threads.HistoryParams{Limit: 2})
 	if err != nil || len(two) != 2 {
 		t.Errorf("history limit 2 = %d, %v", len(two), err)
 	}
-	before, err := g.GetStateHistory(alice, nil, remotegraph.HistoryParams{Before: newCfg})
+	before, err := g.GetStateHistory(alice, nil, threads.HistoryParams{Before: updated.Checkpoint})
 	if err != nil || len(before) != len(hist)-1 || before[0].Checkpoint.CheckpointID != hist[1].Checkpoint.CheckpointID {
 		t.Errorf("history before the update = %d states (%v), want %d starting at %s", len(before), err, len(hist)-1, hist[1].Checkpoint.CheckpointID)
 	}
-	updates, err := g.GetStateHistory(alice, nil, remotegraph.HistoryParams{Filter: map[string]any{"source": "update"}})
+	updates, err := g.GetStateHistory(alice, nil, threads.HistoryParams{Metadata: map[string]any{"source": "update"}})
 	if err != nil || len(updates) != 1 || updates[0].Checkpoint.CheckpointID != newID {
 		t.Errorf("history filtered on source=update = %d states, %v; want the update only", len(updates), err)
 	}
 
 	// Another user does not see alice's thread through the same graph.
-	if _, err := g.GetState(as(ctx, testserver.Bob), nil, remotegraph.StateParams{}); !errors.Is(err, langgraph.ErrNotFound) {
+	if _, err := g.GetState(as(ctx, testserver.Bob), nil, threads.StateParams{}); !errors.Is(err, langgraph.ErrNotFound) {
 		t.Errorf("bob's GetState of alice's thread: err = %v, want not found", err)
 	}
-	if _, err := newGraph(t, testserver.GraphAgent, remotegraph.Params{}).GetState(alice, nil, remotegraph.StateParams{}); err == nil || !strings.Contains(err.Error(), "thread") {
+	if _, err := newGraph(t, testserver.GraphAgent, remotegraph.Params{}).GetState(alice, nil, threads.StateParams{}); err == nil || !strings.Contains(err.Error(), "thread") {
 		t.Errorf("GetState without a thread: err = %v, want a clear error", err)
 	}
 
@@ -354,7 +356,7 @@ func TestIntegrationNodeInterruptResume(t *testing.T) {
 	}
 
 	// The remote thread waits at node ask.
-	st, err := g.WithConfig(remotegraph.ThreadConfig(ie.ThreadID)).GetState(alice, nil, remotegraph.StateParams{})
+	st, err := g.WithConfig(remotegraph.ThreadConfig(ie.ThreadID)).GetState(alice, nil, threads.StateParams{})
 	if err != nil || !slices.Equal(st.Next, []string{"ask"}) {
 		t.Fatalf("remote state = %+v, %v; want next [ask]", st, err)
 	}
@@ -366,14 +368,9 @@ func TestIntegrationNodeInterruptResume(t *testing.T) {
 	if out["answer"] != "approved" || out["done"] != true {
 		t.Errorf("resumed node = %v, want answer approved and done", out)
 	}
-	// One thread, two runs (start and resume), no third interrupt.
-	list, err := g.Client().Runs.List(alice, ie.ThreadID, runs.ListParams{})
-	if err != nil || len(list) != 2 {
-		t.Errorf("runs on the remote thread = %d, %v; want 2", len(list), err)
-	}
-	n, err := g.Client().Threads.Count(alice, threads.CountParams{})
-	if err != nil || n != 1 {
-		t.Errorf("alice has %d threads, %v; want the one remote thread", n, err)
+	// The node's temporary thread is gone with its two runs.
+	if _, err := g.Client().Threads.Get(alice, ie.ThreadID); !errors.Is(err, langgraph.ErrNotFound) {
+		t.Errorf("the temporary thread after the resumed run: %v, want not found", err)
 	}
 
 	// A resume without a thread is refused clearly.

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/internal/lgerr"
+	"github.com/langgraph-go/langgraph/runs"
 )
 
 // NodeFunc is a node of a local graph: it takes the graph's state and returns
@@ -26,6 +28,9 @@ type nodeCall struct {
 	config    *langgraph.Config
 	resume    any
 	hasResume bool
+	// temporary is the thread that a node created for an interrupted run
+	// and deletes once the resumed run ends (see InterruptError.Temporary).
+	temporary string
 }
 
 func nodeCallFrom(ctx context.Context) nodeCall {
@@ -36,9 +41,9 @@ func nodeCallFrom(ctx context.Context) nodeCall {
 // ContextWithConfig returns a context whose node calls merge cfg over the
 // graph's default config (and over a config already on ctx). A host passes
 // per-call settings to a node this way, since a node takes only the state.
-func ContextWithConfig(ctx context.Context, cfg langgraph.Config) context.Context {
+func ContextWithConfig(ctx context.Context, cfg *langgraph.Config) context.Context {
 	c := nodeCallFrom(ctx)
-	merged := MergeConfigs(c.config, &cfg)
+	merged := mergeConfigs(c.config, cfg)
 	c.config = &merged
 	return context.WithValue(ctx, nodeCtxKey{}, c)
 }
@@ -62,11 +67,11 @@ func ContextWithResume(ctx context.Context, value any) context.Context {
 // Node returns the graph as a node function of a local graph: the state is
 // the remote run's input and the remote final state is the node's result.
 //
-// The node always runs on a remote thread, so that an interrupt can be
-// resumed: the thread named by the context (ContextWithThreadID,
-// ContextWithConfig) or the default config, else a new thread with a random
-// id for each call (created on the deployment; give a thread id to keep
-// their number down, e.g. the host's own thread or conversation id).
+// The node runs on the remote thread named by the context
+// (ContextWithThreadID, ContextWithConfig) or the default config, and
+// leaves that thread in place. Without a thread id it runs on a temporary
+// thread (see Temporary threads in the package documentation), so that an
+// interrupt can be resumed and nothing is left behind otherwise.
 //
 // A remote interrupt returns an *InterruptError; the host resumes with its
 // ResumeContext, and the node then sends Command{Resume} to the same remote
@@ -114,37 +119,97 @@ func TypedNode[In, Out any](g *RemoteGraph) func(ctx context.Context, in In) (Ou
 // runNode runs the graph as a node and decodes the final state into out.
 func (g *RemoteGraph) runNode(ctx context.Context, input any, out any) error {
 	call := nodeCallFrom(ctx)
-	cfg := MergeConfigs(&g.config, call.config)
+	cfg := mergeConfigs(&g.config, call.config)
 	tid, err := threadIDOf(cfg.Configurable[KeyThreadID])
 	if err != nil {
 		return err
 	}
+	temporary := false
 	if call.hasResume {
 		if tid == "" {
 			return lgerr.Invalid("remotegraph %q: resume needs the interrupted remote thread: use InterruptError.ResumeContext or ContextWithThreadID", g.name)
 		}
 		input = langgraph.Command{Resume: call.resume}
+		temporary = call.temporary == tid
 	}
 	if tid == "" {
 		if tid, err = newThreadID(); err != nil {
 			return err
 		}
-		cfg = MergeConfigs(&cfg, &langgraph.Config{Configurable: map[string]any{KeyThreadID: tid}})
+		temporary = true
+		cfg = mergeConfigs(&cfg, ThreadConfig(tid))
 	}
 	// cfg already holds the default config: run with it as the whole config.
 	g2 := *g
 	g2.config = cfg
-	res, err := g2.Invoke(ctx, input, RunParams{})
+	var run langgraph.RunRef
+	res, err := g2.Invoke(ctx, input, RunParams{OnRunCreated: func(m langgraph.RunRef) { run = m }})
+	if err == nil && res.Interrupted() {
+		return &InterruptError{Graph: g.name, ThreadID: tid, RunID: res.Run.RunID, Interrupts: res.Interrupts, Temporary: temporary}
+	}
+	if temporary {
+		var re *RemoteError
+		ended := err == nil || errors.As(err, &re) // else the run may still go on
+		if derr := g.dropThread(ctx, tid, run.RunID, ended); derr != nil {
+			return errors.Join(err, derr)
+		}
+		if re != nil {
+			re.ThreadID = "" // deleted
+		}
+	}
 	if err != nil {
 		return err
-	}
-	if res.Interrupted() {
-		return &InterruptError{Graph: g.name, ThreadID: tid, RunID: res.Run.RunID, Interrupts: res.Interrupts}
 	}
 	if err := json.Unmarshal(res.Values, out); err != nil {
 		return fmt.Errorf("remotegraph %q: decoding the remote state into %T: %w", g.name, out, err)
 	}
 	return nil
+}
+
+// cleanupTimeout bounds the deletion of a temporary thread, which goes on
+// when the call's context has ended.
+const cleanupTimeout = 10 * time.Second
+
+// dropThread deletes the temporary thread tid. Unless the run has ended,
+// it first cancels the run (runID, or every active run of the thread when
+// the run's id is unknown) and waits for it to stop, so that the run writes
+// nothing after the thread is gone. It uses ctx's values (credentials) but
+// not its deadline.
+func (g *RemoteGraph) dropThread(ctx context.Context, tid, runID string, ended bool) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	if !ended {
+		ids := []string{runID}
+		if runID == "" {
+			list, err := g.client.Runs.List(ctx, tid, runs.ListParams{})
+			if errors.Is(err, langgraph.ErrNotFound) {
+				return nil // the thread was never created
+			}
+			if err != nil {
+				return g.cleanupError(tid, err)
+			}
+			ids = ids[:0]
+			for _, r := range list {
+				if r.Status == langgraph.StatusPending || r.Status == langgraph.StatusRunning {
+					ids = append(ids, r.RunID)
+				}
+			}
+		}
+		for _, id := range ids {
+			err := g.client.Runs.Cancel(ctx, tid, id, runs.CancelParams{Wait: true})
+			if err != nil && !errors.Is(err, langgraph.ErrNotFound) {
+				return g.cleanupError(tid, err)
+			}
+		}
+	}
+	if err := g.client.Threads.Delete(ctx, tid); err != nil && !errors.Is(err, langgraph.ErrNotFound) {
+		return g.cleanupError(tid, err)
+	}
+	return nil
+}
+
+func (g *RemoteGraph) cleanupError(tid string, err error) error {
+	return fmt.Errorf("remotegraph %q: deleting the temporary thread %s: %w", g.name, tid, err)
 }
 
 // newThreadID returns a random (version 4) UUID.

@@ -20,6 +20,7 @@ import (
 
 // recorded is one request seen by the fake deployment.
 type recorded struct {
+	Method string
 	Path   string
 	Auth   string
 	Header http.Header
@@ -40,7 +41,7 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body map[string]any
 	_ = json.Unmarshal(raw, &body)
 	f.mu.Lock()
-	f.reqs = append(f.reqs, recorded{Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Header: r.Header.Clone(), Body: body})
+	f.reqs = append(f.reqs, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Header: r.Header.Clone(), Body: body})
 	reply := f.replies[0]
 	if len(f.replies) > 1 {
 		f.replies = f.replies[1:]
@@ -58,6 +59,17 @@ func (f *fake) last(t *testing.T) recorded {
 		t.Fatal("no request was sent")
 	}
 	return f.reqs[len(f.reqs)-1]
+}
+
+// at returns the i-th request (from 0).
+func (f *fake) at(t *testing.T, i int) recorded {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if i >= len(f.reqs) {
+		t.Fatalf("request %d was not sent (%d requests)", i, len(f.reqs))
+	}
+	return f.reqs[i]
 }
 
 func (f *fake) count() int {
@@ -131,9 +143,10 @@ func TestInvokeRequestStateless(t *testing.T) {
 var uuidV4 = regexp.MustCompile(`^/threads/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/runs/wait$`)
 
 // Without a thread id, a node runs on a new random thread; an interrupt names
-// it, and ResumeContext resumes it with Command{Resume} and no input.
+// it, and ResumeContext resumes it with Command{Resume} and no input; the
+// thread is deleted once the resumed run has ended.
 func TestNodeThreadAndResume(t *testing.T) {
-	f, g := newFake(t, `{"__interrupt__":[{"id":"i-1","value":{"q":"ok?"}}],"a":1}`, `{"a":2}`)
+	f, g := newFake(t, `{"__interrupt__":[{"id":"i-1","value":{"q":"ok?"}}],"a":1}`, `{"a":2}`, ``)
 	node := g.Node()
 	state := map[string]any{"a": 0}
 	_, err := node(context.Background(), state)
@@ -145,7 +158,10 @@ func TestNodeThreadAndResume(t *testing.T) {
 	if !uuidV4.MatchString(first.Path) || first.Body["if_not_exists"] != "create" {
 		t.Fatalf("first request %s %v, want a new UUID thread created on demand", first.Path, first.Body)
 	}
-	if !strings.Contains(first.Path, ie.ThreadID) || !slices.Equal(ie.IDs(), []string{"i-1"}) || string(ie.Interrupts[0].Value) != `{"q":"ok?"}` {
+	if f.count() != 1 {
+		t.Errorf("%d requests, want the interrupted thread kept", f.count())
+	}
+	if !strings.Contains(first.Path, ie.ThreadID) || !ie.Temporary || !slices.Equal(ie.IDs(), []string{"i-1"}) || string(ie.Interrupts[0].Value) != `{"q":"ok?"}` {
 		t.Errorf("interrupt error = %+v", ie)
 	}
 
@@ -153,7 +169,7 @@ func TestNodeThreadAndResume(t *testing.T) {
 	if err != nil || out["a"] != 2.0 {
 		t.Fatalf("resumed = %v, %v", out, err)
 	}
-	second := f.last(t)
+	second := f.at(t, 1)
 	if second.Path != first.Path {
 		t.Errorf("resumed on %s, want the same thread %s", second.Path, first.Path)
 	}
@@ -161,14 +177,44 @@ func TestNodeThreadAndResume(t *testing.T) {
 		t.Errorf("the resume sent the state again: %v", second.Body)
 	}
 	wantJSON(t, "command", second.Body["command"], `{"resume": {"i-1": "yes"}}`)
+	if del := f.last(t); f.count() != 3 || del.Method != http.MethodDelete || del.Path != "/threads/"+ie.ThreadID {
+		t.Errorf("last of %d requests: %s %s, want DELETE /threads/%s", f.count(), del.Method, del.Path, ie.ThreadID)
+	}
+}
+
+// A thread the node made is reported when it cannot be deleted: the node
+// does not succeed silently with a thread left behind.
+func TestNodeReportsThreadLeftBehind(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete {
+			http.Error(w, "storage is down", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"a":1}`)
+	}))
+	t.Cleanup(ts.Close)
+	c, err := client.New(langgraph.WithBaseURL(ts.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := remotegraph.New(c, "graph-x", remotegraph.Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = g.Node()(context.Background(), map[string]any{})
+	var api *langgraph.APIError
+	if !errors.As(err, &api) || api.StatusCode != http.StatusInternalServerError || !strings.Contains(err.Error(), "temporary thread") {
+		t.Errorf("err = %v, want the failed deletion as an *APIError", err)
+	}
 }
 
 // The context's config, thread and credentials reach the node's request.
 func TestNodeContext(t *testing.T) {
 	f, g := newFake(t, `{"done":true}`)
-	ctx := remotegraph.ContextWithConfig(context.Background(), langgraph.Config{Tags: []string{"c1"}, Configurable: map[string]any{"x": 1}})
+	ctx := remotegraph.ContextWithConfig(context.Background(), &langgraph.Config{Tags: []string{"c1"}, Configurable: map[string]any{"x": 1}})
 	ctx = remotegraph.ContextWithThreadID(ctx, "thread-9")
-	ctx = remotegraph.ContextWithConfig(ctx, langgraph.Config{Tags: []string{"c2"}})
+	ctx = remotegraph.ContextWithConfig(ctx, &langgraph.Config{Tags: []string{"c2"}})
 	ctx = langgraph.ContextWithOptions(ctx, langgraph.WithBearerToken("user-token"), langgraph.WithHeader("x-trace", "tr"))
 	out, err := g.Node()(ctx, nil)
 	if err != nil || out["done"] != true {

@@ -20,12 +20,40 @@
 //
 // # Config
 //
-// A call's config is merged over the RemoteGraph's default config
-// (MergeConfigs) and sanitised as LangGraph does (SanitizeConfig): only
-// recursion_limit, tags, metadata and configurable are sent, reduced to JSON
-// values; checkpoint keys and the task id are dropped; configurable.thread_id
-// is taken out and names the remote thread, which the run creates when it
-// does not exist yet. Without a thread id, Invoke and Stream run stateless.
+// A call's config is merged over the RemoteGraph's default config: tags are
+// joined without duplicates, metadata and configurable are merged key by key
+// (the call's values win), and the call's recursion limit wins when it is
+// set. The result is sanitised as LangGraph's RemoteGraph does: only
+// recursion_limit, tags, metadata and configurable are sent; values that are
+// not JSON values (functions, channels, NaN, nil) are dropped, and structs or
+// types with a JSON encoding are sent as that encoding; checkpoint keys and
+// the task id are dropped from configurable. configurable.thread_id
+// (KeyThreadID) is taken out and names the remote thread. Configs are passed
+// as *langgraph.Config everywhere; nil means none.
+//
+// # Threads
+//
+// Invoke and Stream run on the remote thread that configurable.thread_id
+// names, which the run creates when it does not exist yet, and which stays:
+// it is the caller's. Without a thread id they run stateless, as LangGraph's
+// RemoteGraph does: the server runs them on a temporary thread of its own
+// and deletes it when the run ends, also when the caller went away (a
+// cancelled context; the run goes on to its end first). A stateless run
+// cannot be resumed after an interrupt (LangGraph.js servers even refuse to
+// interrupt one: the run fails with "No checkpointer set"); give a graph
+// that interrupts a thread.
+//
+// Node and TypedNode without a thread id run on a temporary thread that
+// they create (with a random id) so that an interrupt can be resumed, and
+// delete when the run ends without an interrupt: after a success, a
+// failure, or when the call's context ends first (the node then cancels the
+// run, waits for it to stop and deletes the thread, within ten seconds after
+// the context ended, with the context's credentials). A thread that cannot
+// be deleted is reported in the node's error. A run that stops at an
+// interrupt keeps its thread (InterruptError.Temporary); resumed with
+// InterruptError.ResumeContext, the node deletes the thread once the resumed
+// run ends. A host that abandons an interrupted run deletes
+// InterruptError.ThreadID itself (Threads.Delete of the client).
 //
 // # As a node
 //
@@ -62,8 +90,8 @@ type Params struct {
 	// Name is the graph's name, used in errors and as a node name (default:
 	// the assistant id).
 	Name string
-	// Config is merged under every call's config (see MergeConfigs). A
-	// thread_id in it makes every call use that thread.
+	// Config is merged under every call's config (see Config in the package
+	// documentation). A thread_id in it makes every call use that thread.
 	Config *langgraph.Config
 }
 
@@ -84,10 +112,10 @@ func New(c *client.Client, assistantID string, p Params) (*RemoteGraph, error) {
 		g.name = assistantID
 	}
 	if p.Config != nil {
-		if _, err := SanitizeConfig(p.Config); err != nil {
+		if _, err := sanitizeConfig(p.Config); err != nil {
 			return nil, err
 		}
-		g.config = MergeConfigs(p.Config)
+		g.config = mergeConfigs(p.Config)
 	}
 	return g, nil
 }
@@ -102,17 +130,21 @@ func (g *RemoteGraph) Name() string { return g.name }
 func (g *RemoteGraph) Client() *client.Client { return g.client }
 
 // Config returns a copy of the default config.
-func (g *RemoteGraph) Config() langgraph.Config { return MergeConfigs(&g.config) }
+func (g *RemoteGraph) Config() *langgraph.Config {
+	c := mergeConfigs(&g.config)
+	return &c
+}
 
 // WithConfig returns a copy of the graph, sharing its client, whose default
-// config is the current one merged with cfg (see MergeConfigs).
-func (g *RemoteGraph) WithConfig(cfg langgraph.Config) *RemoteGraph {
+// config is the current one merged with cfg (see Config in the package
+// documentation).
+func (g *RemoteGraph) WithConfig(cfg *langgraph.Config) *RemoteGraph {
 	cp := *g
-	cp.config = MergeConfigs(&g.config, &cfg)
+	cp.config = mergeConfigs(&g.config, cfg)
 	return &cp
 }
 
-// RunParams are the optional fields of Invoke (and, embedded, of Stream).
+// RunParams are the optional fields of Invoke.
 type RunParams struct {
 	// Config is merged over the graph's default config, then sanitised (see
 	// the package documentation); its configurable.thread_id names the remote
@@ -151,8 +183,8 @@ type prepared struct {
 
 // prepare merges and sanitises the config and fills the run's fields.
 func (g *RemoteGraph) prepare(input any, p *RunParams) (prepared, error) {
-	merged := MergeConfigs(&g.config, p.Config)
-	s, err := SanitizeConfig(&merged)
+	merged := mergeConfigs(&g.config, p.Config)
+	s, err := sanitizeConfig(&merged)
 	if err != nil {
 		return prepared{}, err
 	}
@@ -224,7 +256,7 @@ func (g *RemoteGraph) Invoke(ctx context.Context, input any, p RunParams, opts .
 // config merged over the default one. checkpoint is nil when the config
 // names neither a checkpoint id nor a namespace.
 func (g *RemoteGraph) threadAndCheckpoint(cfg *langgraph.Config, what string) (string, *langgraph.Checkpoint, error) {
-	merged := MergeConfigs(&g.config, cfg)
+	merged := mergeConfigs(&g.config, cfg)
 	tid, err := threadIDOf(merged.Configurable[KeyThreadID])
 	if err != nil {
 		return "", nil, err
@@ -236,116 +268,88 @@ func (g *RemoteGraph) threadAndCheckpoint(cfg *langgraph.Config, what string) (s
 }
 
 func checkpointOf(tid string, conf map[string]any) *langgraph.Checkpoint {
-	id, _ := conf[KeyCheckpointID].(string)
+	id, _ := conf[keyCheckpointID].(string)
 	ns, _ := conf[KeyCheckpointNS].(string)
-	cmap, _ := conf[KeyCheckpointMap].(map[string]any)
+	cmap, _ := conf[keyCheckpointMap].(map[string]any)
 	if id == "" && ns == "" {
 		return nil
 	}
 	return &langgraph.Checkpoint{ThreadID: tid, CheckpointNS: ns, CheckpointID: id, CheckpointMap: cmap}
 }
 
-// ThreadConfig returns a config naming a remote thread, for the methods that
-// read or write a thread's state.
-func ThreadConfig(threadID string) langgraph.Config {
-	return langgraph.Config{Configurable: map[string]any{KeyThreadID: threadID}}
+// ThreadConfig returns a config naming the remote thread threadID, for the
+// calls that take a config and for WithConfig.
+func ThreadConfig(threadID string) *langgraph.Config {
+	return &langgraph.Config{Configurable: map[string]any{KeyThreadID: threadID}}
 }
 
-// CheckpointConfig returns the config naming a checkpoint (thread_id,
-// checkpoint_ns, checkpoint_id and checkpoint_map in configurable), as
-// LangGraph builds it from a state snapshot.
-func CheckpointConfig(cp langgraph.Checkpoint) langgraph.Config {
+// checkpointConfig returns the config naming a checkpoint, as LangGraph
+// builds it from a state snapshot.
+func checkpointConfig(cp langgraph.Checkpoint) *langgraph.Config {
 	cmap := cp.CheckpointMap
 	if cmap == nil {
 		cmap = map[string]any{}
 	}
-	return langgraph.Config{Configurable: map[string]any{
+	return &langgraph.Config{Configurable: map[string]any{
 		KeyThreadID:      cp.ThreadID,
 		KeyCheckpointNS:  cp.CheckpointNS,
-		KeyCheckpointID:  cp.CheckpointID,
-		KeyCheckpointMap: cmap,
+		keyCheckpointID:  cp.CheckpointID,
+		keyCheckpointMap: cmap,
 	}}
 }
 
-// StateParams are the options of GetState.
-type StateParams struct {
-	// Subgraphs includes the state of subgraphs in the tasks.
-	Subgraphs bool
-}
-
-// GetState returns the state of the thread named by cfg (merged over the
-// default config): the latest state, or the state at the checkpoint that
-// configurable.checkpoint_id (and checkpoint_ns) name.
-func (g *RemoteGraph) GetState(ctx context.Context, cfg *langgraph.Config, p StateParams, opts ...langgraph.Option) (*threads.State, error) {
+// GetState returns the state of the thread that cfg (merged over the default
+// config) names, as Threads.GetState does: the latest state, or the state at
+// the checkpoint that p names, else at the one that cfg's
+// configurable.checkpoint_id (and checkpoint_ns) name, as in the config that
+// UpdateState returns.
+func (g *RemoteGraph) GetState(ctx context.Context, cfg *langgraph.Config, p threads.StateParams, opts ...langgraph.Option) (*threads.State, error) {
 	tid, cp, err := g.threadAndCheckpoint(cfg, "GetState")
 	if err != nil {
 		return nil, err
 	}
-	return g.client.Threads.GetState(ctx, tid, threads.StateParams{Checkpoint: cp, Subgraphs: p.Subgraphs}, opts...)
+	if p.Checkpoint == nil && p.CheckpointID == "" {
+		p.Checkpoint = cp
+	}
+	return g.client.Threads.GetState(ctx, tid, p, opts...)
 }
 
-// UpdateStateParams are the options of UpdateState.
-type UpdateStateParams struct {
-	// AsNode names the node the update is attributed to, which decides what
-	// runs next.
-	AsNode string
-}
-
-// UpdateState writes values to the state of the thread named by cfg (at its
-// checkpoint, if it names one) and returns the config of the new checkpoint
-// (see CheckpointConfig).
-func (g *RemoteGraph) UpdateState(ctx context.Context, cfg *langgraph.Config, values any, p UpdateStateParams, opts ...langgraph.Option) (*langgraph.Config, error) {
+// UpdateState writes p.Values to the state of the thread that cfg names, as
+// Threads.UpdateState does, at the checkpoint that p or else cfg names (see
+// GetState), and returns the config of the new checkpoint, which GetState,
+// UpdateState and GetStateHistory take.
+func (g *RemoteGraph) UpdateState(ctx context.Context, cfg *langgraph.Config, p threads.UpdateStateParams, opts ...langgraph.Option) (*langgraph.Config, error) {
 	tid, cp, err := g.threadAndCheckpoint(cfg, "UpdateState")
 	if err != nil {
 		return nil, err
 	}
-	res, err := g.client.Threads.UpdateState(ctx, tid, threads.UpdateStateParams{Values: values, AsNode: p.AsNode, Checkpoint: cp}, opts...)
+	if p.Checkpoint == nil && p.CheckpointID == "" {
+		p.Checkpoint = cp
+	}
+	res, err := g.client.Threads.UpdateState(ctx, tid, p, opts...)
 	if err != nil {
 		return nil, err
 	}
 	if res.Checkpoint.ThreadID == "" {
 		res.Checkpoint.ThreadID = tid
 	}
-	out := CheckpointConfig(res.Checkpoint)
-	return &out, nil
+	return checkpointConfig(res.Checkpoint), nil
 }
 
-// HistoryParams filter GetStateHistory.
-type HistoryParams struct {
-	// Filter keeps the checkpoints whose metadata contains these pairs.
-	Filter map[string]any
-	// Before returns the states older than the checkpoint this config names.
-	Before *langgraph.Config
-	// Limit is the number of states (default 10).
-	Limit int
-}
-
-// GetStateHistory returns the past states of the thread named by cfg, newest
-// first. A checkpoint namespace in cfg selects a subgraph's history.
-func (g *RemoteGraph) GetStateHistory(ctx context.Context, cfg *langgraph.Config, p HistoryParams, opts ...langgraph.Option) ([]threads.State, error) {
+// GetStateHistory returns the past states of the thread that cfg names,
+// newest first, as Threads.GetHistory does: p.Limit states (server default
+// 10), older than p.Before (a State's Checkpoint), whose metadata contains
+// p.Metadata. p.Checkpoint, else the checkpoint namespace in cfg, selects a
+// subgraph's history.
+func (g *RemoteGraph) GetStateHistory(ctx context.Context, cfg *langgraph.Config, p threads.HistoryParams, opts ...langgraph.Option) ([]threads.State, error) {
 	tid, cp, err := g.threadAndCheckpoint(cfg, "GetStateHistory")
 	if err != nil {
 		return nil, err
 	}
-	if p.Limit < 0 {
-		return nil, lgerr.Invalid("remotegraph: negative limit %d", p.Limit)
+	if p.Checkpoint == nil {
+		p.Checkpoint = cp
 	}
-	hp := threads.HistoryParams{Limit: p.Limit, Metadata: p.Filter, Checkpoint: cp}
-	if hp.Limit == 0 {
-		hp.Limit = 10
-	}
-	if p.Before != nil {
-		conf := p.Before.Configurable
-		btid, _ := conf[KeyThreadID].(string)
-		if btid == "" {
-			btid = tid
-		}
-		hp.Before = checkpointOf(btid, conf)
-		if hp.Before == nil {
-			return nil, lgerr.Invalid("remotegraph: HistoryParams.Before names no checkpoint (configurable.checkpoint_id)")
-		}
-	}
-	return g.client.Threads.GetHistory(ctx, tid, hp, opts...)
+	return g.client.Threads.GetHistory(ctx, tid, p, opts...)
 }
 
 // GetGraph returns the structure of the remote graph; p.XRay includes the

@@ -13,10 +13,35 @@ import (
 	"github.com/langgraph-go/langgraph/runs"
 )
 
-// StreamParams are the optional fields of Stream: those of Invoke plus the
-// streaming options.
+// StreamParams are the optional fields of Stream: those of RunParams, with
+// the same meaning, and the streaming options.
 type StreamParams struct {
-	RunParams
+	// Config is merged over the graph's default config, then sanitised (see
+	// the package documentation); its configurable.thread_id names the remote
+	// thread, and its configurable.checkpoint_ns the caller's namespace.
+	Config *langgraph.Config
+	// Context is the run's static context (LangGraph runtime context), sent
+	// apart from the config.
+	Context any
+	// Command resumes, updates or redirects the thread's run, in place of an
+	// input (Stream's input must then be nil).
+	Command *langgraph.Command
+	// InterruptBefore stops the run before these nodes.
+	InterruptBefore langgraph.Nodes
+	// InterruptAfter stops the run after these nodes.
+	InterruptAfter langgraph.Nodes
+	// Metadata is stored with the run.
+	Metadata map[string]any
+	// MultitaskStrategy says what happens when the thread is busy.
+	MultitaskStrategy runs.MultitaskStrategy
+	// Durability says when checkpoints are persisted.
+	Durability runs.Durability
+	// Webhook is called when the run ends.
+	Webhook string
+	// OnRunCreated is called with the run's ids as soon as the server has
+	// accepted the run.
+	OnRunCreated func(langgraph.RunRef)
+
 	// StreamMode selects the events; default updates (as LangGraph's
 	// RemoteGraph). The modes are sent as they are: StreamMessagesTuple
 	// yields "messages" events, StreamMessages the "messages/..." ones.
@@ -27,12 +52,29 @@ type StreamParams struct {
 	// StreamResumable keeps the run's events on the server, so that a broken
 	// stream can resume from its last event.
 	StreamResumable bool
-	// OnDisconnect says what happens to the run if the stream disconnects.
+	// OnDisconnect says what happens to the run if the stream disconnects
+	// (server default: it goes on).
 	OnDisconnect runs.DisconnectMode
 	// FeedbackKeys asks for feedback URLs for these keys.
 	FeedbackKeys []string
 	// Reconnect says how the stream resumes after its connection breaks.
 	Reconnect langgraph.ReconnectPolicy
+}
+
+// runParams returns the fields that Invoke has too.
+func (p *StreamParams) runParams() RunParams {
+	return RunParams{
+		Config:            p.Config,
+		Context:           p.Context,
+		Command:           p.Command,
+		InterruptBefore:   p.InterruptBefore,
+		InterruptAfter:    p.InterruptAfter,
+		Metadata:          p.Metadata,
+		MultitaskStrategy: p.MultitaskStrategy,
+		Durability:        p.Durability,
+		Webhook:           p.Webhook,
+		OnRunCreated:      p.OnRunCreated,
+	}
 }
 
 // Stream runs the graph on input and streams its events, as runs.Service.Stream
@@ -57,7 +99,8 @@ type StreamParams struct {
 // interrupts and to name the failing remote node and its namespace in the
 // RemoteError, which LangGraph's RemoteException does not.
 func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opts ...langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
-	req, err := g.prepare(input, &p.RunParams)
+	rp := p.runParams()
+	req, err := g.prepare(input, &rp)
 	if err != nil {
 		return stream.Fail(err)
 	}

@@ -169,7 +169,7 @@ func TestIntegrationStreamNestedNamespace(t *testing.T) {
 	g := newGraph(t, testserver.GraphSubgraph, remotegraph.Params{})
 	cfg := &langgraph.Config{Configurable: map[string]any{"checkpoint_ns": "host:1|remote:2"}}
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Alice), map[string]any{"trail": ""}, remotegraph.StreamParams{
-		RunParams:  remotegraph.RunParams{Config: cfg},
+		Config:     cfg,
 		StreamMode: []runs.StreamMode{runs.StreamValues, runs.StreamUpdates},
 		Subgraphs:  true,
 	}))
@@ -208,7 +208,7 @@ func TestIntegrationStreamInterrupt(t *testing.T) {
 	g := newGraph(t, testserver.GraphInterrupt, remotegraph.Params{})
 
 	top := &langgraph.Config{Configurable: map[string]any{"thread_id": threadID(20)}}
-	parts, err := collect(t, g.Stream(alice, map[string]any{}, remotegraph.StreamParams{RunParams: remotegraph.RunParams{Config: top}}))
+	parts, err := collect(t, g.Stream(alice, map[string]any{}, remotegraph.StreamParams{Config: top}))
 	if err != nil {
 		t.Fatalf("top-level interrupt: %v", err)
 	}
@@ -219,7 +219,7 @@ func TestIntegrationStreamInterrupt(t *testing.T) {
 
 	nested := &langgraph.Config{Configurable: map[string]any{"thread_id": threadID(21), "checkpoint_ns": "host:1"}}
 	parts, err = collect(t, g.Stream(alice, map[string]any{}, remotegraph.StreamParams{
-		RunParams:  remotegraph.RunParams{Config: nested},
+		Config:     nested,
 		StreamMode: []runs.StreamMode{runs.StreamValues},
 	}))
 	var ie *remotegraph.InterruptError
@@ -231,7 +231,7 @@ func TestIntegrationStreamInterrupt(t *testing.T) {
 	}
 	// Resume the nested run on its thread.
 	parts, err = collect(t, g.Stream(alice, langgraph.Command{Resume: "go"}, remotegraph.StreamParams{
-		RunParams:  remotegraph.RunParams{Config: nested},
+		Config:     nested,
 		StreamMode: []runs.StreamMode{runs.StreamValues},
 	}))
 	if err != nil {
@@ -249,7 +249,7 @@ func TestIntegrationStreamRemoteError(t *testing.T) {
 	g := newGraph(t, testserver.GraphError, remotegraph.Params{})
 	tid := threadID(30)
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Dave), map[string]any{}, remotegraph.StreamParams{
-		RunParams:  remotegraph.RunParams{Config: &langgraph.Config{Configurable: map[string]any{"thread_id": tid}}},
+		Config:     &langgraph.Config{Configurable: map[string]any{"thread_id": tid}},
 		StreamMode: []runs.StreamMode{runs.StreamValues},
 	}))
 	var re *remotegraph.RemoteError

@@ -66,15 +66,18 @@ func invokeSetup(fs *flag.FlagSet, in *inputs) action {
 		}
 		var gp remotegraph.Params
 		if *thread != "" {
-			cfg := remotegraph.ThreadConfig(*thread)
-			gp.Config = &cfg
+			gp.Config = remotegraph.ThreadConfig(*thread)
 		}
 		g, err := remotegraph.New(e.c, args[0], gp)
 		if err != nil {
 			return err
 		}
 		if len(modes.values) > 0 {
-			sp := remotegraph.StreamParams{RunParams: p, StreamMode: streamModesOf(modes), Subgraphs: *subgraphs}
+			sp := remotegraph.StreamParams{
+				Config: p.Config, Context: p.Context, Command: p.Command, Metadata: p.Metadata,
+				InterruptBefore: p.InterruptBefore, InterruptAfter: p.InterruptAfter,
+				StreamMode: streamModesOf(modes), Subgraphs: *subgraphs,
+			}
 			return printStream(e.stdout, g.Stream(ctx, input.value(), sp))
 		}
 		res, err := g.Invoke(ctx, input.value(), p)

@@ -17,7 +17,9 @@
 // as its state, saved in the eino checkpoint. Resuming the eino graph from
 // that checkpoint with compose.ResumeWithData(ctx, interruptID, value)
 // resumes the remote run with Command{Resume: value} on the same remote
-// thread, instead of starting it over. The eino graph needs a checkpoint
+// thread, instead of starting it over (a temporary remote thread stays until
+// then: an eino graph that abandons the interrupt deletes
+// InterruptError.ThreadID when InterruptError.Temporary is set). The eino graph needs a checkpoint
 // store (compose.WithCheckPointStore) for that, as for any eino interrupt.
 //
 // This package lives in its own module so that the core SDK does not depend
@@ -40,8 +42,10 @@ import (
 // InvokableLambda returns rg as an invokable eino Lambda from the local
 // state (map[string]any) to the remote final state (map[string]any). It runs
 // remotegraph's Node: on the remote thread named by the context
-// (remotegraph.ContextWithThreadID) or by rg's default config, else on a new
-// thread per call. A remote failure returns a *remotegraph.RemoteError; a
+// (remotegraph.ContextWithThreadID) or by rg's default config, else on a
+// temporary thread that is deleted when the remote run ends without an
+// interrupt, or after the resumed run (see Threads in the remotegraph
+// documentation). A remote failure returns a *remotegraph.RemoteError; a
 // remote interrupt interrupts the eino graph (see the package
 // documentation).
 func InvokableLambda(rg *remotegraph.RemoteGraph, opts ...compose.LambdaOpt) *compose.Lambda {

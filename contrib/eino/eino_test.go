@@ -20,6 +20,7 @@ import (
 	"github.com/langgraph-go/langgraph/contrib/eino/internal/servertest"
 	"github.com/langgraph-go/langgraph/remotegraph"
 	"github.com/langgraph-go/langgraph/runs"
+	"github.com/langgraph-go/langgraph/threads"
 )
 
 // serverURL is the test server's base URL; empty with -short.
@@ -97,17 +98,33 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// threadCount returns the number of threads the user of ctx sees.
+func threadCount(t *testing.T, ctx context.Context, rg *remotegraph.RemoteGraph) int {
+	t.Helper()
+	n, err := rg.Client().Threads.Count(ctx, threads.CountParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // An eino graph with a local node and a RemoteGraph node, run with a user's
-// token: the remote node sees that user.
+// token: the remote node sees that user, and leaves no remote thread behind.
 func TestEinoGraphWithRemoteNode(t *testing.T) {
 	ctx := integration(t)
-	r := echoGraph(t, ctx, remote(t, "agent"))
-	out, err := r.Invoke(asUser(ctx, tokenAlice), map[string]any{"question": "hi eino"})
+	rg := remote(t, "agent")
+	r := echoGraph(t, ctx, rg)
+	alice := asUser(ctx, tokenAlice)
+	before := threadCount(t, alice, rg)
+	out, err := r.Invoke(alice, map[string]any{"question": "hi eino"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if out["answer"] != "You said: hi eino" || out["remote_user"] != "alice" {
 		t.Errorf("output = %v, want alice's echo", out)
+	}
+	if after := threadCount(t, alice, rg); after != before {
+		t.Errorf("alice has %d threads after the run, %d before", after, before)
 	}
 	// Without credentials the remote node fails, with the server's 401.
 	if _, err := r.Invoke(ctx, map[string]any{"question": "x"}); !errors.Is(err, langgraph.ErrUnauthorized) {
@@ -197,8 +214,13 @@ func TestEinoInterruptResume(t *testing.T) {
 	}
 	ic := info.InterruptContexts[0]
 	ie := lgeino.RemoteInterrupt(ic)
-	if ie == nil || ie.ThreadID == "" || len(ie.Interrupts) != 1 || !strings.Contains(string(ie.Interrupts[0].Value), "approve?") {
+	if ie == nil || ie.ThreadID == "" || !ie.Temporary || len(ie.Interrupts) != 1 || !strings.Contains(string(ie.Interrupts[0].Value), "approve?") {
 		t.Fatalf("interrupt info = %#v", ic.Info)
+	}
+	// The remote run waits on its thread.
+	list, err := rg.Client().Runs.List(alice, ie.ThreadID, runs.ListParams{})
+	if err != nil || len(list) != 1 {
+		t.Errorf("remote runs = %d, %v; want 1 on thread %s", len(list), err, ie.ThreadID)
 	}
 
 	out, err := r.Invoke(compose.ResumeWithData(alice, ic.ID, "approved"), map[string]any{}, compose.WithCheckPointID(cp))
@@ -208,10 +230,11 @@ func TestEinoInterruptResume(t *testing.T) {
 	if out["answer"] != "approved" || out["done"] != true || out["checked"] != true {
 		t.Errorf("resumed output = %v", out)
 	}
-	// The remote thread got one run to start and one to resume.
-	list, err := rg.Client().Runs.List(alice, ie.ThreadID, runs.ListParams{})
-	if err != nil || len(list) != 2 {
-		t.Errorf("remote runs = %d, %v; want 2 on thread %s", len(list), err, ie.ThreadID)
+	// The remote node ran without a thread id: its temporary thread, kept
+	// through the eino checkpoint while interrupted, is gone after the
+	// resumed run.
+	if _, err := rg.Client().Threads.Get(alice, ie.ThreadID); !errors.Is(err, langgraph.ErrNotFound) {
+		t.Errorf("remote thread %s after the resumed run: %v, want not found", ie.ThreadID, err)
 	}
 }
 
