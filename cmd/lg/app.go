@@ -294,7 +294,11 @@ func flagError(err error) string {
 			if why == "parse error" {
 				why = "not a valid value"
 			}
-			return fmt.Sprintf("--%s %s: %s", name, rest[:i], why)
+			dashes := "--"
+			if len(name) == 1 {
+				dashes = "-" // -o
+			}
+			return fmt.Sprintf("%s%s %s: %s", dashes, name, rest[:i], why)
 		}
 	}
 	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {

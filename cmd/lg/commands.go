@@ -168,7 +168,12 @@ Commands:
 Input: flags marked JSON take JSON text, @FILE to read a file, or - to read
 standard input.
 Output: one JSON document on standard output; streams print JSON Lines,
-one {"event":...,"id":...,"data":...} object per event.
+one {"event":...,"id":...,"data":...} object per event. With --output text
+(-o text: runs stream, runs join-stream, invoke) a stream is printed for a
+person at a terminal instead: message text token by token as it arrives,
+"[node NAME]" as nodes finish, other events as "[EVENT] JSON", errors as
+"[error] ...", and at the end "[state]" with the final state or
+"[interrupted]" with the pending interrupts.
 Exit status: 0 success; 1 bad usage or input; 2 API error (status and message
 on standard error) or a failed run; 3 the server cannot be reached, or --timeout
 expired; 4 the run stopped at an interrupt or a breakpoint, waiting to be
@@ -182,6 +187,7 @@ Examples:
   lg threads create --metadata '{"topic":"demo"}'
   lg runs wait agent --thread THREAD_ID --input '{"messages":[{"role":"human","content":"hi"}]}'
   lg runs stream agent --input @input.json --stream-mode updates,custom
+  lg invoke agent --input '{"messages":[{"role":"human","content":"hi"}]}' -o text
   lg --token "$TOKEN" threads search --status interrupted
 `)
 }
@@ -214,7 +220,7 @@ func commandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 	var lines [][2]string
 	width := 0
 	fs.VisitAll(func(f *flag.Flag) {
-		if f.Usage == "" { // a global flag
+		if _, short := f.Value.(shortFlag); f.Usage == "" || short { // a global flag, or -x for --xxx
 			return
 		}
 		kind, usage := flag.UnquoteUsage(f)

@@ -13,14 +13,16 @@ import (
 func invokeCommand() *command {
 	return &command{
 		name: "invoke", args: "GRAPH",
-		summary: "run a graph (assistant id or graph name) through RemoteGraph and print its result, or its events with --stream",
+		summary: "run a graph (assistant id or graph name) through RemoteGraph and print its result, or its events with --stream or -o text",
 		notes: "With --thread the run goes on that thread, created if needed; without it the run is stateless.\n" +
-			"The result is {run_id, thread_id, values, interrupted, interrupts}; resume an interrupted thread with --resume.",
+			"The result is {run_id, thread_id, values, interrupted, interrupts}; resume an interrupted thread with --resume.\n" +
+			textOutputHelp,
 		examples: []string{
 			`lg invoke agent --input ` + inputExample,
 			`lg invoke interrupt --thread THREAD_ID --input '{}'`,
 			`lg invoke interrupt --thread THREAD_ID --resume '"yes"'`,
 			`lg invoke agent --input @input.json --stream updates --stream custom`,
+			`lg invoke agent --input ` + inputExample + ` -o text   # tokens as they arrive`,
 		},
 		setup: invokeSetup,
 	}
@@ -36,7 +38,8 @@ func invokeSetup(fs *flag.FlagSet, in *inputs) action {
 	before := listVar(fs, "interrupt-before", "stop before these nodes (* for all)")
 	after := listVar(fs, "interrupt-after", "stop after these nodes (* for all)")
 	modes := choiceListVar(fs, "stream", "stream these modes as JSON Lines instead of printing the result", streamModes...)
-	subgraphs := fs.Bool("subgraphs", false, "with --stream: include the events of subgraphs")
+	subgraphs := fs.Bool("subgraphs", false, "with --stream or -o text: include the events of subgraphs")
+	output := outputFlag(fs)
 	return func(ctx context.Context, e *env, args []string) error {
 		if input.set() && resume.set() {
 			return usagef("--input and --resume cannot be combined")
@@ -44,8 +47,9 @@ func invokeSetup(fs *flag.FlagSet, in *inputs) action {
 		if resume.set() && *thread == "" {
 			return usagef("--resume needs --thread (the interrupted thread)")
 		}
-		if *subgraphs && len(modes.values) == 0 {
-			return usagef("--subgraphs needs --stream")
+		text := output.value == outputText
+		if *subgraphs && len(modes.values) == 0 && !text {
+			return usagef("--subgraphs needs --stream or -o text")
 		}
 		p := remotegraph.RunParams{Context: cctx.value()}
 		var err error
@@ -72,13 +76,17 @@ func invokeSetup(fs *flag.FlagSet, in *inputs) action {
 		if err != nil {
 			return err
 		}
-		if len(modes.values) > 0 {
+		if len(modes.values) > 0 || text {
 			sp := remotegraph.StreamParams{
 				Config: p.Config, Context: p.Context, Command: p.Command, Metadata: p.Metadata,
 				InterruptBefore: p.InterruptBefore, InterruptAfter: p.InterruptAfter,
 				StreamMode: streamModesOf(modes), Subgraphs: *subgraphs,
 			}
-			return printStream(e.stdout, g.Stream(ctx, input.value(), sp))
+			if len(sp.StreamMode) == 0 {
+				sp.StreamMode = textStreamModes()
+			}
+			_, err := printStreamAs(e.stdout, output.value, g.Stream(ctx, input.value(), sp))
+			return err
 		}
 		res, err := g.Invoke(ctx, input.value(), p)
 		if err != nil {

@@ -33,9 +33,11 @@ func runsCommands() []*command {
 				`lg runs wait interrupt --thread THREAD_ID --resume '"yes"'`,
 				`echo '{}' | lg runs wait error --input -`,
 			}, setup: runsWait},
-		{group: "runs", name: "stream", args: "ASSISTANT", summary: "start a run and print its events as JSON Lines",
+		{group: "runs", name: "stream", args: "ASSISTANT", summary: "start a run and print its events as JSON Lines, or as text with -o text",
+			notes: textOutputHelp,
 			examples: []string{
 				`lg runs stream agent --thread THREAD_ID --input ` + inputExample + ` --stream-mode updates,custom`,
+				`lg runs stream agent --input ` + inputExample + ` -o text   # tokens as they arrive`,
 				`lg runs stream subgraph --input '{"trail":""}' --stream-mode updates --subgraphs`,
 			}, setup: runsStream},
 		{group: "runs", name: "list", args: "THREAD_ID", summary: "list a thread's runs",
@@ -44,9 +46,11 @@ func runsCommands() []*command {
 			examples: []string{`lg runs get THREAD_ID RUN_ID`}, setup: runsGet},
 		{group: "runs", name: "join", args: "THREAD_ID RUN_ID", summary: "wait for a run and print its final state and interrupts",
 			examples: []string{`lg runs join THREAD_ID RUN_ID`}, setup: runsJoin},
-		{group: "runs", name: "join-stream", args: "THREAD_ID RUN_ID", summary: "print the events of a run under way as JSON Lines",
+		{group: "runs", name: "join-stream", args: "THREAD_ID RUN_ID", summary: "print the events of a run under way as JSON Lines, or as text with -o text",
+			notes: textOutputHelp,
 			examples: []string{
 				`lg runs join-stream THREAD_ID RUN_ID`,
+				`lg runs join-stream THREAD_ID RUN_ID -o text`,
 				`lg runs join-stream THREAD_ID RUN_ID --last-event-id -1 --resumable   # replay a resumable run from the start`,
 			}, setup: runsJoinStream},
 		{group: "runs", name: "cancel", args: "THREAD_ID RUN_ID", summary: "cancel a run (prints nothing)",
@@ -255,16 +259,22 @@ func runsWait(fs *flag.FlagSet, in *inputs) action {
 func runsStream(fs *flag.FlagSet, in *inputs) action {
 	f := newRunFlags(fs, in, true)
 	allEvents := fs.Bool("all-events", false, "also print events of modes that were not requested")
+	output := outputFlag(fs)
 	return func(ctx context.Context, e *env, args []string) error {
 		p, err := f.build()
 		if err != nil {
 			return err
 		}
-		sp := runs.StreamParams{CreateParams: p, AllEvents: *allEvents}
-		if *f.thread != "" {
-			return printStream(e.stdout, e.c.Runs.Stream(ctx, *f.thread, args[0], sp))
+		if output.value == outputText && len(p.StreamMode) == 0 {
+			p.StreamMode = textStreamModes()
 		}
-		return printStream(e.stdout, e.c.Runs.StreamStateless(ctx, args[0], sp))
+		sp := runs.StreamParams{CreateParams: p, AllEvents: *allEvents}
+		seq := e.c.Runs.StreamStateless(ctx, args[0], sp)
+		if *f.thread != "" {
+			seq = e.c.Runs.Stream(ctx, *f.thread, args[0], sp)
+		}
+		_, err = printStreamAs(e.stdout, output.value, seq)
+		return err
 	}
 }
 
@@ -275,17 +285,12 @@ type streamLine struct {
 	Data  json.RawMessage `json:"data"`
 }
 
-// printStream prints every event as one JSON line, flushed as it comes, and
-// returns the stream's error (after printing the event that carried it), or
-// errRunInterrupted when a values or updates event of the root graph showed
-// that the run stopped at an interrupt or a breakpoint.
-func printStream(w io.Writer, seq iter.Seq2[langgraph.StreamPart, error]) error {
-	_, err := countStream(w, seq)
-	return err
-}
-
-// countStream is printStream that also returns the number of events.
-func countStream(w io.Writer, seq iter.Seq2[langgraph.StreamPart, error]) (int, error) {
+// printJSONLines prints every event as one JSON line, flushed as it comes,
+// and returns the number of events and the stream's error (after printing
+// the event that carried it), or errRunInterrupted when a values or updates
+// event of the root graph showed that the run stopped at an interrupt or a
+// breakpoint.
+func printJSONLines(w io.Writer, seq iter.Seq2[langgraph.StreamPart, error]) (int, error) {
 	n, stopped := 0, false
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -362,12 +367,13 @@ func runsJoinStream(fs *flag.FlagSet, in *inputs) action {
 	modes := choiceListVar(fs, "stream-mode", "print only these modes' events (default: all)", streamModes...)
 	cancelOnDisconnect := fs.Bool("cancel-on-disconnect", false, "cancel the run if lg stops reading (Ctrl-C, --timeout)")
 	resumable := fs.Bool("resumable", false, "the run was created with --resumable: rejoin after a broken connection")
+	output := outputFlag(fs)
 	return func(ctx context.Context, e *env, args []string) error {
 		p := runs.JoinStreamParams{LastEventID: *lastID, CancelOnDisconnect: *cancelOnDisconnect, Resumable: *resumable}
 		for _, m := range modes.values {
 			p.StreamMode = append(p.StreamMode, runs.StreamMode(m))
 		}
-		n, err := countStream(e.stdout, e.c.Runs.JoinStream(ctx, args[0], args[1], p))
+		n, err := printStreamAs(e.stdout, output.value, e.c.Runs.JoinStream(ctx, args[0], args[1], p))
 		if err == nil && n == 0 {
 			// The JS server answers a join of an unknown run with an empty
 			// stream: tell it apart from a run that sent nothing.

@@ -478,7 +478,7 @@ func TestStreamOutput(t *testing.T) {
 	}
 	var b bytes.Buffer
 	boom := errors.New("boom")
-	err := printStream(&b, func(yield func(langgraph.StreamPart, error) bool) {
+	_, err := printStreamAs(&b, outputJSON, func(yield func(langgraph.StreamPart, error) bool) {
 		for _, p := range parts {
 			if !yield(p, nil) {
 				return
@@ -529,5 +529,85 @@ func TestAssistantsSchemas(t *testing.T) {
 	var out map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || compact(t, out["input_schema"]) != `{"type":"object"}` || string(out["graph_id"]) != `"agent"` {
 		t.Errorf("output %s", r.stdout)
+	}
+}
+
+// Text output of every kind of event, from a scripted stream: message text
+// from both message modes (chunks joined on one line per message), subgraph
+// labels, other events as compact JSON, and the final state.
+func TestTextOutput(t *testing.T) {
+	chunk := func(id, text, node string) langgraph.StreamPart {
+		return langgraph.NewStreamPart("messages", []byte(`[{"type":"AIMessageChunk","id":"`+id+`","content":"`+text+`"},{"langgraph_node":"`+node+`"}]`), "")
+	}
+	parts := []langgraph.StreamPart{
+		langgraph.NewStreamPart("metadata", []byte(`{"run_id": "r"}`), ""),
+		langgraph.NewStreamPart("values", []byte(`{"n": 0}`), ""),
+		chunk("m1", "Hel", "agent"), chunk("m1", "lo", "agent"),
+		chunk("m2", "Bye", "agent"),
+		langgraph.NewStreamPart("custom|child:1f0c", []byte(`{"a": [1, 2]}`), ""),
+		langgraph.NewStreamPart("updates|child:1f0c", []byte(`{"inner": {}}`), ""),
+		langgraph.NewStreamPart("updates", []byte(`{"b": {}, "a": {}}`), ""),
+		langgraph.NewStreamPart("messages/complete", []byte(`[{"type":"human","id":"h","content":"hi"}]`), ""),
+		langgraph.NewStreamPart("messages/metadata", []byte(`{"m3":{"metadata":{"langgraph_node":"writer"}}}`), ""),
+		langgraph.NewStreamPart("messages/partial", []byte(`[{"type":"ai","id":"m3","content":"ab"}]`), ""),
+		langgraph.NewStreamPart("messages/partial", []byte(`[{"type":"ai","id":"m3","content":"abc"}]`), ""),
+		langgraph.NewStreamPart("messages/complete", []byte(`[{"type":"ai","id":"m3","content":"abcd"}]`), ""),
+		langgraph.NewStreamPart("tasks", []byte("not json"), ""),
+		langgraph.NewStreamPart("values", []byte(`{"n": 1}`), ""),
+	}
+	var b bytes.Buffer
+	n, err := printStreamAs(&b, outputText, func(yield func(langgraph.StreamPart, error) bool) {
+		for _, p := range parts {
+			if !yield(p, nil) {
+				return
+			}
+		}
+	})
+	if err != nil || n != len(parts) {
+		t.Errorf("n, err = %d, %v", n, err)
+	}
+	want := `agent: Hello
+agent: Bye
+[custom child] {"a":[1,2]}
+[node child/inner]
+[node b]
+[node a]
+human: hi
+writer: abcd
+[tasks] "not json"
+[state]
+{
+  "n": 1
+}
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+
+	// A failed run: the error on its own line, after the text so far; no
+	// summary.
+	b.Reset()
+	boom := errors.New("boom")
+	_, err = printStreamAs(&b, outputText, func(yield func(langgraph.StreamPart, error) bool) {
+		if yield(chunk("m1", "Hal", "agent"), nil) {
+			yield(langgraph.NewStreamPart("error", []byte(`{"error":"CustomError","message":"Boo!"}`), ""), boom)
+		}
+	})
+	if want := "agent: Hal\n[error] CustomError: Boo!\n"; !errors.Is(err, boom) || b.String() != want {
+		t.Errorf("failed run: %v,\n%s\nwant\n%s", err, b.String(), want)
+	}
+
+	// A stop at a breakpoint, and at an interrupt.
+	for _, tc := range []struct{ data, want string }{
+		{`{"__interrupt__": []}`, "[interrupted] at a breakpoint, waiting to be resumed\n"},
+		{`{"__interrupt__": [{"id": "i1", "value": {"q": "ok?"}}]}`, "[interrupted] waiting to be resumed\n  i1: {\"q\":\"ok?\"}\n"},
+	} {
+		b.Reset()
+		_, err = printStreamAs(&b, outputText, func(yield func(langgraph.StreamPart, error) bool) {
+			yield(langgraph.NewStreamPart("updates", []byte(tc.data), ""), nil)
+		})
+		if !errors.Is(err, errRunInterrupted) || b.String() != tc.want {
+			t.Errorf("%s: %v,\n%s\nwant\n%s", tc.data, err, b.String(), tc.want)
+		}
 	}
 }
