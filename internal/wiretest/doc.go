@@ -8,6 +8,11 @@
 // vanishing. The same check runs on live answers of the test server, which
 // must also have no field the recorded files lack.
 //
+// The fake deployment of package langgraphtest is held to the same answers:
+// its answers must have the recorded ones' key paths (TestFakeWireShapes),
+// and the same SDK calls against it and against the live server must decode
+// to the same values, ids and times aside (TestFakeConformance).
+//
 // To record the files again (after a server upgrade, or to add a case):
 //
 //	go test ./internal/wiretest -run TestWireLive -record

@@ -610,6 +610,7 @@ type recorder struct {
 	ctx    context.Context
 	base   string
 	bodies map[string][]byte
+	log    func() string // the server's log, for failures
 }
 
 // do sends a request and returns the answer's body (without the JS
@@ -642,7 +643,7 @@ func (r *recorder) do(method, path string, body any) []byte {
 		r.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		r.t.Fatalf("%s %s: %s: %s\n%s", method, path, resp.Status, b, srv.Log())
+		r.t.Fatalf("%s %s: %s: %s\n%s", method, path, resp.Status, b, r.log())
 	}
 	return bytes.TrimSpace(b)
 }
@@ -695,7 +696,7 @@ func liveAnswers(t *testing.T) map[string][]byte {
 	if err := srv.Reset(ctx); err != nil {
 		t.Fatalf("reset: %v\n%s", err, srv.Log())
 	}
-	r := &recorder{t: t, ctx: ctx, base: srv.URL(), bodies: map[string][]byte{}}
+	r := &recorder{t: t, ctx: ctx, base: srv.URL(), bodies: map[string][]byte{}, log: srv.Log}
 	const get, post, patch, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete
 
 	r.call("info", get, "/info", nil)
