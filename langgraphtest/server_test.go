@@ -288,7 +288,7 @@ func TestJoin(t *testing.T) {
 		return n
 	}
 	run, err := c.Runs.Create(ctx, th.ThreadID, "g", runs.CreateParams{StreamMode: []runs.StreamMode{runs.StreamCustom}})
-	if err != nil || run.Status != runs.StatusPending {
+	if err != nil || run.Status != langgraph.StatusPending {
 		t.Fatalf("%+v %v", run, err)
 	}
 	if n := count(c.Runs.JoinStream(ctx, th.ThreadID, run.RunID, runs.JoinStreamParams{})); n != 3 {
@@ -302,14 +302,14 @@ func TestJoin(t *testing.T) {
 		t.Errorf("join: %v %v", res, err)
 	}
 	got, err := c.Runs.Get(ctx, th.ThreadID, run.RunID)
-	if err != nil || got.Status != runs.StatusSuccess {
+	if err != nil || got.Status != langgraph.StatusSuccess {
 		t.Errorf("get: %+v %v", got, err)
 	}
 
 	p := runs.StreamParams{}
 	p.StreamMode, p.StreamResumable = []runs.StreamMode{runs.StreamCustom}, true
-	var id langgraph.RunMetadata
-	p.OnRunCreated = func(m langgraph.RunMetadata) { id = m }
+	var id langgraph.RunRef
+	p.OnRunCreated = func(m langgraph.RunRef) { id = m }
 	if n := count(c.Runs.Stream(ctx, th.ThreadID, "g", p)); n != 3 {
 		t.Errorf("resumable stream: %d events", n)
 	}
@@ -419,7 +419,7 @@ func TestHandleFail(t *testing.T) {
 	c, ctx := srv.Client(langgraph.WithMaxRetries(1)), context.Background()
 	id := "00000000-0000-4000-8000-000000000001"
 	th, err := c.Threads.Get(ctx, id)
-	if err != nil || th.Status != threads.StatusBusy {
+	if err != nil || th.Status != langgraph.StatusBusy {
 		t.Errorf("handled: %+v %v", th, err)
 	}
 	_, err = c.Threads.Create(ctx, threads.CreateParams{ThreadID: id})

@@ -445,8 +445,8 @@ func scenario(ctx context.Context, d deployment) []outcome {
 	}
 	sp = runs.StreamParams{}
 	sp.Input, sp.StreamMode, sp.StreamResumable = slow, []runs.StreamMode{runs.StreamCustom, runs.StreamUpdates}, true
-	var created langgraph.RunMetadata
-	sp.OnRunCreated = func(m langgraph.RunMetadata) { created = m }
+	var created langgraph.RunRef
+	sp.OnRunCreated = func(m langgraph.RunRef) { created = m }
 	add("runs.stream.resumable", parts(c.Runs.Stream(ctx, st.ThreadID, "slow", sp)))
 	add("runs.joinstream.replay", parts(c.Runs.JoinStream(ctx, st.ThreadID, created.RunID, runs.JoinStreamParams{LastEventID: "-1", Resumable: true})))
 	add("runs.joinstream.after-1", parts(c.Runs.JoinStream(ctx, st.ThreadID, created.RunID, runs.JoinStreamParams{LastEventID: "1", Resumable: true})))
@@ -468,7 +468,7 @@ func scenario(ctx context.Context, d deployment) []outcome {
 	add("threads.search", got(c.Threads.Search(ctx, threads.SearchParams{Metadata: map[string]any{"purpose": "conformance"}})))
 	add("threads.search.bob", got(d.bob.Threads.Search(ctx, threads.SearchParams{})))
 	add("threads.count", got(c.Threads.Count(ctx, threads.CountParams{})))
-	add("threads.search.interrupted", got(c.Threads.Search(ctx, threads.SearchParams{Status: threads.StatusInterrupted})))
+	add("threads.search.interrupted", got(c.Threads.Search(ctx, threads.SearchParams{Status: langgraph.StatusInterrupted})))
 	add("assistants.get", got(c.Assistants.Get(ctx, "agent")))
 	add("assistants.search", got(c.Assistants.Search(ctx, assistants.SearchParams{GraphID: "interrupt"})))
 
