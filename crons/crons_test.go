@@ -386,8 +386,8 @@ func TestSearchAll(t *testing.T) {
 		return pagedCrons(100, true)(cl)
 	})
 	got, err = ids(c, crons.SearchParams{Offset: 3})
-	if len(got) != 10 || got[0] != "c3" || !errors.Is(err, langgraph.ErrNotFound) {
-		t.Errorf("got %v, %v; want c3..c12 and a 404", got, err)
+	if len(got) != 10 || got[0] != "c3" || !errors.Is(err, langgraph.ErrNotFound) || len(f.recorded()) != 2 {
+		t.Errorf("got %v, %v in %d requests; want c3..c12 and a 404 in 2", got, err, len(f.recorded()))
 	}
 
 	// Breaking out sends nothing more.

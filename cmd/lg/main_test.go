@@ -37,9 +37,11 @@ func testMain(m *testing.M) int {
 	if runtime.GOOS == "windows" {
 		lgBin += ".exe"
 	}
+	// go test puts its own GOROOT/bin first on the PATH of the test binary.
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		fmt.Fprintln(os.Stderr, "building lg:", err)
+		return 1
 	}
 	// Without -race: a race-enabled binary starts ten times slower, and the
 	// in-process tests run the same code under the race detector.
