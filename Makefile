@@ -1,20 +1,33 @@
 # The two commands a new user needs:
 #   make demo   start the local real LangGraph server (custom auth), run
 #               examples/quickstart against it as two users, stop the server
-#   make test   gofmt check, go vet, and every test with the race detector
-#               against the real server (started by the tests themselves)
+#   make test   gofmt check, go vet, staticcheck, and every test of both
+#               modules with the race detector against the real server
+#               (started by the tests themselves)
+#
+# Two modules: the core (the root) and contrib/eino. The core is built and
+# tested on its own (GOWORK=off), exactly as its users get it; contrib/eino
+# through go.work, which points its requirement of the core at this work tree.
 
 GO ?= go
 FUZZTIME ?= 10s
 
-.PHONY: demo test fmt-check vet unit fuzz server-deps bench
+# staticcheck 2026.2.2, the newest release; it supports Go 1.26.
+STATICCHECK_VERSION := v0.8.2
+GOBIN_DIR := $(or $(shell $(GO) env GOBIN),$(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin)
+STATICCHECK := $(GOBIN_DIR)/staticcheck
+
+CORE := GOWORK=off
+EINO := cd contrib/eino && GOWORK=$(CURDIR)/go.work
+
+.PHONY: demo test fmt-check vet lint tools unit fuzz server-deps bench tidy
 
 demo: server-deps
-	$(GO) run ./internal/cmd/demo
+	$(CORE) $(GO) run ./internal/cmd/demo
 
-test: fmt-check vet server-deps
-	$(GO) test -race -count=1 ./...
-	cd contrib/eino && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+test: fmt-check vet lint server-deps
+	$(CORE) $(GO) test -race -count=1 ./...
+	$(EINO) $(GO) test -race -count=1 ./...
 	$(MAKE) fuzz
 
 fmt-check:
@@ -22,20 +35,39 @@ fmt-check:
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:
-	$(GO) vet ./...
+	$(CORE) $(GO) vet ./...
+	$(EINO) $(GO) vet ./...
+
+lint: tools
+	$(CORE) $(STATICCHECK) ./...
+	$(EINO) $(STATICCHECK) ./...
+
+# staticcheck at the pinned version, from the Go module proxy, unless it is
+# installed already.
+tools:
+	@$(STATICCHECK) -version 2>/dev/null | grep -qF '($(STATICCHECK_VERSION:v%=%))' || \
+		{ echo "installing staticcheck $(STATICCHECK_VERSION)"; GOWORK=off $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); }
 
 # The SSE parser's fuzz test, for a bounded time.
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzReader -fuzztime=$(FUZZTIME) ./internal/sse/
+	$(CORE) $(GO) test -run='^$$' -fuzz=FuzzReader -fuzztime=$(FUZZTIME) ./internal/sse/
 
 # Unit tests only, without the server (not what CI runs).
 unit:
-	$(GO) test -short -race ./...
-	cd contrib/eino && $(GO) test -short -race ./...
+	$(CORE) $(GO) test -short -race ./...
+	$(EINO) $(GO) test -short -race ./...
+
+# go mod tidy for both modules. contrib/eino requires the core at the version
+# it is published as, which go mod tidy (it ignores go.work) cannot fetch
+# before the core is published: tidy it with a temporary replace.
+tidy:
+	$(CORE) $(GO) mod tidy
+	cd contrib/eino && GOWORK=off $(GO) mod edit -replace=github.com/langgraph-go/langgraph=../.. && \
+		{ GOWORK=off $(GO) mod tidy; rc=$$?; GOWORK=off $(GO) mod edit -dropreplace=github.com/langgraph-go/langgraph; exit $$rc; }
 
 # npm ci for the test server when package-lock.json changed since the last install.
 server-deps:
 	@cd testdata/server && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./internal/sse/ ./runs/
+	$(CORE) $(GO) test -run='^$$' -bench=. -benchmem ./internal/sse/ ./runs/

@@ -1,10 +1,10 @@
 module github.com/langgraph-go/langgraph/contrib/eino
 
-go 1.24
+go 1.26.0
 
 require (
 	github.com/cloudwego/eino v0.7.36
-	github.com/langgraph-go/langgraph v0.0.0
+	github.com/langgraph-go/langgraph v0.1.0
 	go.uber.org/goleak v1.3.0
 )
 
@@ -37,10 +37,11 @@ require (
 	github.com/yargevad/filepathx v1.0.0 // indirect
 	golang.org/x/arch v0.11.0 // indirect
 	golang.org/x/exp v0.0.0-20230713183714-613f0c0eb8a1 // indirect
-	golang.org/x/net v0.24.0 // indirect
-	golang.org/x/sys v0.26.0 // indirect
+	golang.org/x/net v0.62.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 	gopkg.in/cenkalti/backoff.v1 v1.1.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
 
-replace github.com/langgraph-go/langgraph => ../..
+// As in the core module: keeps r3labs/sse's x/net of 2019 out of the graph.
+exclude golang.org/x/net v0.0.0-20191116160921-f9c825593386
