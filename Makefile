@@ -4,6 +4,9 @@
 #   make test   gofmt check, go vet, staticcheck, and every test of both
 #               modules with the race detector against the real server
 #               (started by the tests themselves)
+# And for trying things by hand:
+#   make server start that server on http://localhost:8123 (the SDK's default
+#               base URL) until Ctrl-C
 #
 # Two modules: the core (the root) and contrib/eino. The core is built and
 # tested on its own (GOWORK=off), exactly as its users get it; contrib/eino
@@ -20,10 +23,13 @@ STATICCHECK := $(GOBIN_DIR)/staticcheck
 CORE := GOWORK=off
 EINO := cd contrib/eino && GOWORK=$(CURDIR)/go.work
 
-.PHONY: demo test fmt-check vet lint tools unit fuzz server-deps bench tidy
+.PHONY: demo server test fmt-check vet lint tools unit fuzz server-deps bench tidy
 
 demo: server-deps
 	$(CORE) $(GO) run ./internal/cmd/demo
+
+server: server-deps
+	@$(CORE) $(GO) run ./internal/cmd/server
 
 test: fmt-check vet lint server-deps
 	$(CORE) $(GO) test -race -count=1 ./...

@@ -4,7 +4,7 @@
 //
 // Most programs start from package client:
 //
-//	c, err := client.New(langgraph.WithBaseURL("http://localhost:2024"), langgraph.WithBearerToken(token))
+//	c, err := client.New(langgraph.WithBaseURL("http://localhost:8123"), langgraph.WithBearerToken(token))
 //	threads, err := c.Threads.Search(ctx, threads.SearchParams{})
 //
 // This package defines what the resource packages (assistants, threads, runs,

@@ -60,7 +60,7 @@ func ExampleNew() {
 	defer srv.Close()
 
 	c, err := client.New(
-		langgraph.WithBaseURL(srv.URL), // e.g. "http://localhost:2024"
+		langgraph.WithBaseURL(srv.URL), // e.g. "http://localhost:8123"
 		langgraph.WithBearerToken("alice-token"),
 	)
 	if err != nil {

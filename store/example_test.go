@@ -69,7 +69,7 @@ func Example() {
 // A namespace label cannot contain "."; the call fails before anything is
 // sent.
 func ExampleService_PutItem_dottedLabel() {
-	c, err := client.New(langgraph.WithBaseURL("http://localhost:2024"), langgraph.WithoutAPIKey())
+	c, err := client.New(langgraph.WithBaseURL("http://localhost:8123"), langgraph.WithoutAPIKey())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 // Python server; the JS development server does not), so it has no Output.
 func ExampleService_JoinStream() {
 	ctx := context.Background()
-	c, err := client.New(langgraph.WithBaseURL("http://localhost:2024"), langgraph.WithBearerToken("token-alice"))
+	c, err := client.New(langgraph.WithBaseURL("http://localhost:8123"), langgraph.WithBearerToken("token-alice"))
 	if err != nil {
 		log.Fatal(err)
 	}

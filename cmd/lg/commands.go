@@ -182,7 +182,7 @@ events first; a stream shows it in a values or updates event, so stream one of
 these modes); 130 lg was interrupted (Ctrl-C).
 
 Examples:
-  export LANGGRAPH_API_URL=http://localhost:2024 LANGGRAPH_AUTH_TOKEN=token-alice
+  export LANGGRAPH_API_URL=http://localhost:8123 LANGGRAPH_AUTH_TOKEN=token-alice
   lg info
   lg threads create --metadata '{"topic":"demo"}'
   lg runs wait agent --thread THREAD_ID --input '{"messages":[{"role":"human","content":"hi"}]}'
@@ -293,7 +293,7 @@ func infoCommand() *command {
 	return &command{
 		name:     "info",
 		summary:  "print the server's version and feature flags (GET /info; no credentials needed)",
-		examples: []string{"lg info", "lg info --url http://localhost:2024"},
+		examples: []string{"lg info", "lg info --url https://my-deployment.example.com"},
 		setup: func(fs *flag.FlagSet, in *inputs) action {
 			return func(ctx context.Context, e *env, _ []string) error {
 				info, err := e.c.Info(ctx)

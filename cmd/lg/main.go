@@ -4,7 +4,7 @@
 // RemoteGraph invocations, as one user of the deployment.
 //
 //	go install github.com/langgraph-go/langgraph/cmd/lg@latest
-//	export LANGGRAPH_API_URL=http://localhost:2024 LANGGRAPH_AUTH_TOKEN=...
+//	export LANGGRAPH_API_URL=http://localhost:8123 LANGGRAPH_AUTH_TOKEN=...
 //	lg threads create
 //	lg runs wait agent --thread THREAD_ID --input '{"messages":[{"role":"human","content":"hi"}]}'
 //	lg runs stream agent --input @input.json --stream-mode updates

@@ -2,9 +2,11 @@
 // it creates a thread, runs the graph on it and waits for the result, then
 // lists the user's threads.
 //
-//	go run ./examples/quickstart -url http://localhost:2024 -token token-alice -input hello
+//	go run ./examples/quickstart -url http://localhost:8123 -token token-alice -input hello
 //
-// Flags fall back to LANGGRAPH_API_URL and LANGGRAPH_AUTH_TOKEN; an API key in
+// Flags fall back to LANGGRAPH_API_URL (else http://localhost:8123, where
+// `make server` serves the repository's test server) and
+// LANGGRAPH_AUTH_TOKEN; an API key in
 // LANGGRAPH_API_KEY (or LANGSMITH_API_KEY, LANGCHAIN_API_KEY) is sent as
 // x-api-key. Errors go to stderr with exit status 1.
 package main

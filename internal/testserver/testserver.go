@@ -170,7 +170,11 @@ func Start(ctx context.Context) (*Server, error) {
 	removeStaleDirs()
 	var lastErr error
 	for attempt := 0; attempt < startAttempts; attempt++ {
-		srv, retry, err := startOnce(ctx, srvDir)
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		srv, retry, err := startOnce(ctx, srvDir, port)
 		if err == nil {
 			return srv, nil
 		}
@@ -182,9 +186,69 @@ func Start(ctx context.Context) (*Server, error) {
 	return nil, lastErr
 }
 
+// ErrPortInUse is returned by StartOnPort when something already listens on
+// the port.
+var ErrPortInUse = errors.New("testserver: port already in use")
+
+// StartOnPort is Start on a given loopback port, for a server that people
+// use by hand (make server). It fails at once, with an error matching
+// ErrPortInUse, if the port is taken on 127.0.0.1 or [::1] (clients of
+// http://localhost:PORT may reach either): the server's CLI hangs instead of
+// exiting when it cannot bind.
+func StartOnPort(ctx context.Context, port int) (*Server, error) {
+	if err := checkPortFree(port); err != nil {
+		return nil, err
+	}
+	if err := checkNode(ctx); err != nil {
+		return nil, err
+	}
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	srvDir := filepath.Join(root, "testdata", "server")
+	if err := ensureNodeModules(ctx, srvDir); err != nil {
+		return nil, err
+	}
+	removeStaleDirs()
+	srv, inUse, err := startOnce(ctx, srvDir, port)
+	if inUse {
+		return nil, fmt.Errorf("%w: %w", ErrPortInUse, err)
+	}
+	return srv, err
+}
+
+// checkPortFree reports ErrPortInUse if a listener on 127.0.0.1:port or
+// [::1]:port cannot be opened (a host without IPv6 skips the second).
+func checkPortFree(port int) error {
+	if port <= 0 || port > 65535 {
+		return fmt.Errorf("testserver: invalid port %d", port)
+	}
+	for _, host := range []string{"127.0.0.1", "::1"} {
+		addr := net.JoinHostPort(host, strconv.Itoa(port))
+		l, err := net.Listen("tcp", addr)
+		if err == nil {
+			l.Close()
+			continue
+		}
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("%w: %s: %w", ErrPortInUse, addr, err)
+		}
+		if host == "::1" {
+			continue // no IPv6 loopback here
+		}
+		return fmt.Errorf("testserver: cannot listen on %s: %w", addr, err)
+	}
+	return nil
+}
+
 // URL returns the server's base URL, e.g. "http://127.0.0.1:41234" (no
 // trailing slash).
 func (s *Server) URL() string { return s.url }
+
+// Exited is closed when the server's process has exited, whether Stop ended
+// it or not.
+func (s *Server) Exited() <-chan struct{} { return s.exited }
 
 // Reset deletes all threads, runs, checkpoints, store items and the
 // assistants that tests created (the system assistant of each graph stays),
@@ -352,12 +416,9 @@ func skipExamples() error {
 	return nil
 }
 
-// startOnce starts one server. retry reports whether another port may help.
-func startOnce(ctx context.Context, srvDir string) (_ *Server, retry bool, _ error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, false, err
-	}
+// startOnce starts one server on port. retry reports whether the port was
+// in use, so that another port may help.
+func startOnce(ctx context.Context, srvDir string, port int) (_ *Server, retry bool, _ error) {
 	dir, err := os.MkdirTemp("", tempPrefix)
 	if err != nil {
 		return nil, false, fmt.Errorf("testserver: %w", err)

@@ -3,9 +3,13 @@ package testserver_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -168,5 +172,32 @@ func TestServersAreIsolated(t *testing.T) {
 	}
 	if _, err := http.Get(other.URL() + "/info"); err == nil {
 		t.Errorf("second server still answers after Stop")
+	}
+}
+
+// TestStartOnPortRefusesTakenPort: a port that something listens on, on
+// 127.0.0.1 or [::1], is refused at once with ErrPortInUse (the server's
+// CLI would hang on it).
+func TestStartOnPortRefusesTakenPort(t *testing.T) {
+	for _, network := range []string{"tcp4", "tcp6"} {
+		l, err := net.Listen(network, map[string]string{"tcp4": "127.0.0.1:0", "tcp6": "[::1]:0"}[network])
+		if err != nil {
+			if network == "tcp6" {
+				t.Logf("no IPv6 loopback here: %v", err)
+				continue
+			}
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		s, err := testserver.StartOnPort(ctx, port)
+		cancel()
+		l.Close()
+		if s != nil {
+			_ = s.Stop()
+		}
+		if !errors.Is(err, testserver.ErrPortInUse) || !strings.Contains(fmt.Sprint(err), strconv.Itoa(port)) {
+			t.Errorf("%s: StartOnPort(%d) = %v, want ErrPortInUse naming the port", network, port, err)
+		}
 	}
 }

@@ -3,12 +3,13 @@
 //
 //	prepare (local) -> agent (RemoteGraph) -> report (local)
 //
-//	go run ./examples/eino -url http://localhost:2024 -token token-alice -question hello
+//	go run ./examples/eino -url http://localhost:8123 -token token-alice -question hello
 //
 // The user's token travels on the context of the eino run, so the remote
 // graph's nodes run as that user (the test server's agent graph records it
 // in its "user" state field, which the report prints). Flags fall back to
-// LANGGRAPH_API_URL and LANGGRAPH_AUTH_TOKEN.
+// LANGGRAPH_API_URL (else http://localhost:8123, where `make server` serves
+// the repository's test server) and LANGGRAPH_AUTH_TOKEN.
 package main
 
 import (
@@ -39,7 +40,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("eino", flag.ContinueOnError)
-	url := fs.String("url", os.Getenv("LANGGRAPH_API_URL"), "deployment URL (default $LANGGRAPH_API_URL)")
+	url := fs.String("url", os.Getenv("LANGGRAPH_API_URL"), "deployment URL (default $LANGGRAPH_API_URL, else http://localhost:8123)")
 	token := fs.String("token", os.Getenv("LANGGRAPH_AUTH_TOKEN"), "the end user's Bearer token (default $LANGGRAPH_AUTH_TOKEN)")
 	graph := fs.String("graph", "agent", "assistant id or graph name of the remote node")
 	question := fs.String("question", "hello", "what the user asks")
