@@ -13,6 +13,12 @@
 //
 //	func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
 //
+//	func TestSomething(t *testing.T) {
+//		ctx := srv.Setup(t)                     // skips under -short; resets the server
+//		c := srv.Client(t, testserver.Alice)    // a client authenticated as alice
+//		...
+//	}
+//
 // The server needs node (20 or newer) and npm. If they are missing or the
 // server cannot start, Main fails the package. Setting the environment
 // variable LANGGRAPH_SKIP_INTEGRATION=1 skips the package instead, loudly.

@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/internal/testserver"
+	"github.com/langgraph-go/langgraph/threads"
 )
 
 var srv *testserver.Server
@@ -199,5 +201,31 @@ func TestStartOnPortRefusesTakenPort(t *testing.T) {
 		if !errors.Is(err, testserver.ErrPortInUse) || !strings.Contains(fmt.Sprint(err), strconv.Itoa(port)) {
 			t.Errorf("%s: StartOnPort(%d) = %v, want ErrPortInUse naming the port", network, port, err)
 		}
+	}
+}
+
+// TestSetupAndClient: Setup resets the server; Client authenticates as its
+// user, reads no API key from the environment, and takes options after its
+// own.
+func TestSetupAndClient(t *testing.T) {
+	t.Setenv("LANGGRAPH_API_KEY", testserver.APIKeyDave)
+	ctx := srv.Setup(t)
+	alice := srv.Client(t, testserver.Alice)
+	th, err := alice.Threads.Create(ctx, threads.CreateParams{})
+	if err != nil || th.Metadata["owner"] != "alice" {
+		t.Fatalf("create as alice: %+v %v", th, err)
+	}
+	if found, err := srv.Client(t, testserver.Carol).Threads.Search(ctx, threads.SearchParams{}); err != nil || len(found) != 0 {
+		t.Errorf("carol sees %d threads (%v)", len(found), err)
+	}
+	if _, err := srv.Client(t, testserver.User{}).Threads.Search(ctx, threads.SearchParams{}); !errors.Is(err, langgraph.ErrUnauthorized) {
+		t.Errorf("the zero user: %v, want no credentials (not the environment's key)", err)
+	}
+	if _, err := srv.Client(t, testserver.User{}, langgraph.WithAPIKey(testserver.APIKeyCarol)).Threads.Search(ctx, threads.SearchParams{}); err != nil {
+		t.Errorf("an API key given as an option: %v", err)
+	}
+	srv.Setup(t)
+	if _, err := alice.Threads.Get(ctx, th.ThreadID); !errors.Is(err, langgraph.ErrNotFound) {
+		t.Errorf("the thread survived Setup: %v", err)
 	}
 }
