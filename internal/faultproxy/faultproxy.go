@@ -1,10 +1,11 @@
 // Package faultproxy is a reverse proxy for tests: it forwards requests to a
 // real server and injects the faults the real server cannot produce (a 502
 // after the server did the work, an empty or cut answer, a redirect to
-// another origin).
+// another origin, an event stream cut between or inside its events).
 package faultproxy
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"net/http"
@@ -36,6 +37,20 @@ type Fault struct {
 	Cut int
 	// Redirect answers a 307 to this URL.
 	Redirect string
+	// Stream, when set, makes this a fault of event streams: it applies to
+	// the matching requests whose answer is an event stream (the request is
+	// forwarded), and cuts that stream as Stream says. The other fields but
+	// Method, Path and Times are ignored.
+	Stream *StreamCut
+}
+
+// StreamCut says how the proxy cuts an event stream: after After complete
+// events it drops the connection, in the middle of the next event when
+// MidEvent is set, or ends the answer cleanly when Clean is set.
+type StreamCut struct {
+	After    int
+	MidEvent bool
+	Clean    bool
 }
 
 // Seen is one request the proxy received.
@@ -85,6 +100,15 @@ func (p *Proxy) Add(f Fault) {
 	p.mu.Unlock()
 }
 
+// AddStreamCuts registers one stream fault per cut, in order: the first
+// event stream the proxy forwards is cut by cuts[0], the next by cuts[1];
+// later streams pass whole.
+func (p *Proxy) AddStreamCuts(cuts ...StreamCut) {
+	for _, c := range cuts {
+		p.Add(Fault{Stream: &c})
+	}
+}
+
 // Requests returns the requests received so far.
 func (p *Proxy) Requests() []Seen {
 	p.mu.Lock()
@@ -103,11 +127,13 @@ func (p *Proxy) Count(method, path string) int {
 	return n
 }
 
-func (p *Proxy) match(r *http.Request) *Fault {
+// match returns the first fault that matches r and has requests left,
+// counting r against it: a fault of event streams (stream) or another.
+func (p *Proxy) match(r *http.Request, stream bool) *Fault {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, e := range p.faults {
-		if e.left > 0 && (e.Method == "" || e.Method == r.Method) && strings.HasPrefix(r.URL.EscapedPath(), e.Path) {
+		if (e.Stream != nil) == stream && e.left > 0 && (e.Method == "" || e.Method == r.Method) && strings.HasPrefix(r.URL.EscapedPath(), e.Path) {
 			e.left--
 			f := e.Fault
 			return &f
@@ -123,7 +149,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.seen = append(p.seen, Seen{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), string(body)})
 	p.mu.Unlock()
 
-	f := p.match(r)
+	f := p.match(r, false)
 	if f != nil && !f.Forward && f.Cut == 0 {
 		p.answer(w, f)
 		return
@@ -147,6 +173,13 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	for k, vs := range resp.Header {
 		w.Header()[k] = vs
+	}
+	if f == nil && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		if sf := p.match(r, true); sf != nil {
+			w.WriteHeader(resp.StatusCode)
+			cutStream(w, resp.Body, *sf.Stream)
+			return
+		}
 	}
 	if f == nil {
 		w.WriteHeader(resp.StatusCode)
@@ -177,5 +210,35 @@ func (p *Proxy) answer(w http.ResponseWriter, f *Fault) {
 		_, _ = io.WriteString(w, *f.Body)
 	default:
 		w.WriteHeader(f.Status)
+	}
+}
+
+// cutStream copies an event stream event by event and cuts it as c says.
+func cutStream(w http.ResponseWriter, body io.Reader, c StreamCut) {
+	fl := w.(http.Flusher)
+	br := bufio.NewReader(body)
+	for events := 0; ; {
+		if events == c.After {
+			if c.Clean {
+				return
+			}
+			if c.MidEvent {
+				line, _ := br.ReadString('\n') // event: ...
+				next, _ := br.ReadString('\n') // data: ...
+				_, _ = io.WriteString(w, line+next[:len(next)/2])
+				fl.Flush()
+			}
+			panic(http.ErrAbortHandler) // drop the connection
+		}
+		line, err := br.ReadString('\n')
+		_, _ = io.WriteString(w, line)
+		if line == "\n" {
+			events++
+			fl.Flush()
+		}
+		if err != nil {
+			fl.Flush()
+			return
+		}
 	}
 }
