@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"reflect"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
-	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/internal/testserver"
 	"github.com/langgraph-go/langgraph/store"
 )
@@ -22,43 +20,13 @@ var srv *testserver.Server
 
 func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
 
-// integration resets the server's state and returns a context bounded for
-// the test and a client for user u.
-func integration(t *testing.T, u testserver.User) (context.Context, *client.Client) {
-	t.Helper()
-	if srv == nil {
-		t.Skip("integration test: no test server (-short or " + testserver.SkipEnv + "=1)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	if err := srv.Reset(ctx); err != nil {
-		t.Fatalf("reset: %v\n%s", err, srv.Log())
-	}
-	return ctx, userClient(t, u)
-}
-
-func userClient(t *testing.T, u testserver.User) *client.Client {
-	t.Helper()
-	opts := []langgraph.Option{langgraph.WithBaseURL(srv.URL())}
-	if u.Token != "" {
-		opts = append(opts, langgraph.WithoutAPIKey(), langgraph.WithBearerToken(u.Token))
-	} else { // an explicit key wins over the environment
-		opts = append(opts, langgraph.WithAPIKey(u.APIKey))
-	}
-	c, err := client.New(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 type note struct {
 	Text string `json:"text"`
 	Kind string `json:"kind"`
 }
 
 func TestIntegrationPutGetDelete(t *testing.T) {
-	ctx, c := integration(t, testserver.Alice)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	ns := []string{"alice", "notes"}
 
 	before := time.Now().Add(-time.Minute)
@@ -111,7 +79,7 @@ func TestIntegrationPutGetDelete(t *testing.T) {
 
 // TTL, index and refresh_ttl are accepted (the JS server ignores them).
 func TestIntegrationTTLAndIndex(t *testing.T) {
-	ctx, c := integration(t, testserver.Alice)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	ns := []string{"alice", "ttl"}
 	if err := c.Store.PutItem(ctx, ns, "a", note{"x", "k"}, store.PutParams{TTL: 5 * time.Minute, Index: []string{"text"}}); err != nil {
 		t.Fatalf("put with ttl and index fields: %v", err)
@@ -130,7 +98,7 @@ func TestIntegrationTTLAndIndex(t *testing.T) {
 }
 
 func TestIntegrationSearchAndNamespaces(t *testing.T) {
-	ctx, c := integration(t, testserver.Alice)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	for i, k := range []string{"a", "b", "c", "d", "e", "f", "g"} {
 		kind := "odd"
 		if i%2 == 0 {
@@ -228,9 +196,9 @@ func sameNamespaces(got, want [][]string) bool {
 // first label is their identity: a foreign namespace is a 403 for every
 // operation.
 func TestIntegrationPerUserScoping(t *testing.T) {
-	ctx, alice := integration(t, testserver.Alice)
-	bob := userClient(t, testserver.Bob)
-	carol := userClient(t, testserver.Carol)
+	ctx, alice := srv.Setup(t), srv.Client(t, testserver.Alice)
+	bob := srv.Client(t, testserver.Bob)
+	carol := srv.Client(t, testserver.Carol)
 
 	if err := bob.Store.PutItem(ctx, []string{"bob", "secrets"}, "s", note{"bob's", "x"}, store.PutParams{}); err != nil {
 		t.Fatalf("bob in his own namespace: %v", err)
@@ -289,7 +257,7 @@ func TestIntegrationPerUserScoping(t *testing.T) {
 
 // A dotted label never reaches the server; the server would refuse it too.
 func TestIntegrationDottedLabel(t *testing.T) {
-	ctx, c := integration(t, testserver.Alice)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	err := c.Store.PutItem(ctx, []string{"alice", "v1.2"}, "k", note{}, store.PutParams{})
 	var apiErr *langgraph.APIError
 	if err == nil || errors.As(err, &apiErr) || !strings.Contains(err.Error(), "'.'") {

@@ -5,12 +5,18 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
+	"net/url"
+	"reflect"
 	"sync"
 	"testing"
 
+	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/langgraphtest"
 )
 
@@ -57,6 +63,15 @@ func New(t testing.TB, answer func(n int, r Request) Reply) *Server {
 		w.WriteHeader(rep.Status)
 		_, _ = io.WriteString(w, rep.Body)
 	})
+}
+
+// NewClient starts a server as New does and returns it with a client of it
+// (langgraphtest's Client: no API key from the environment, retries that
+// wait a millisecond), configured further by opts.
+func NewClient(t testing.TB, answer func(n int, r Request) Reply, opts ...langgraph.Option) (*Server, *client.Client) {
+	t.Helper()
+	s := New(t, answer)
+	return s, s.Client(opts...)
 }
 
 // NewHandler starts a server, closed when the test ends, that answers its
@@ -132,4 +147,43 @@ func Object(t testing.TB, r Request) map[string]any {
 		t.Fatalf("%s %s: the body is not a JSON object: %s", r.Method, r.Path, r.Body)
 	}
 	return m
+}
+
+// Check fails the test unless r is method path?query (compared as decoded
+// query parameters) with the JSON body want, or no body when want is "". A
+// JSON body must come with Content-Type application/json.
+func Check(t testing.TB, r Request, method, path, query, want string) {
+	t.Helper()
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatalf("bad query %q: %v", query, err)
+	}
+	if len(q) == 0 {
+		q = nil
+	}
+	got := r.Query
+	if len(got) == 0 {
+		got = nil
+	}
+	if r.Method != method || r.Path != path || !reflect.DeepEqual(got, q) {
+		t.Errorf("request = %s %s ?%s, want %s %s ?%s", r.Method, r.Path, r.Query.Encode(), method, path, query)
+	}
+	if want == "" {
+		if r.Body != nil {
+			t.Errorf("body = %s, want none", r.Body)
+		}
+		return
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+		t.Errorf("Content-Type %q, want application/json", r.Header.Get("Content-Type"))
+	}
+	var w any
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("bad want %q: %v", want, err)
+	}
+	if !reflect.DeepEqual(JSON(t, r), w) {
+		var buf bytes.Buffer
+		_ = json.Compact(&buf, []byte(want))
+		t.Errorf("body = %s\nwant   %s", r.Body, buf.Bytes())
+	}
 }
