@@ -4,115 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/crons"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/runs"
 )
 
 // The fake follows the wire contract of the Python SDK and server: the JS
 // server has no working cron routes.
-
-type call struct {
-	Method string
-	Path   string
-	Query  string
-	Body   map[string]any
-	Raw    string
-}
-
-type reply struct {
-	Status int
-	Header map[string]string
-	Body   string
-}
-
-type fake struct {
-	mu    sync.Mutex
-	calls []call
-}
-
-func (f *fake) recorded() []call {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]call(nil), f.calls...)
-}
-
-func newFake(t *testing.T, answer func(c call) reply) (*fake, *client.Client) {
-	t.Helper()
-	f := &fake{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := io.ReadAll(r.Body)
-		c := call{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Raw: string(raw)}
-		if len(raw) > 0 {
-			if err := json.Unmarshal(raw, &c.Body); err != nil {
-				t.Errorf("%s %s: body is not a JSON object: %v: %s", r.Method, r.URL, err, raw)
-			}
-		}
-		f.mu.Lock()
-		f.calls = append(f.calls, c)
-		f.mu.Unlock()
-		rep := answer(c)
-		if rep.Status == 0 {
-			rep.Status = http.StatusOK
-		}
-		w.Header().Set("Content-Type", "application/json")
-		for k, v := range rep.Header {
-			w.Header().Set(k, v)
-		}
-		w.WriteHeader(rep.Status)
-		_, _ = io.WriteString(w, rep.Body)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey(), langgraph.WithRetryWait(time.Millisecond, 2*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f, c
-}
-
-func fixed(body string) func(call) reply { return func(call) reply { return reply{Body: body} } }
-
-func one(t *testing.T, f *fake) call {
-	t.Helper()
-	calls := f.recorded()
-	if len(calls) != 1 {
-		t.Fatalf("got %d requests, want 1: %+v", len(calls), calls)
-	}
-	return calls[0]
-}
-
-// check compares the request line and the body with the JSON want ("" means
-// no body at all).
-func check(t *testing.T, c call, method, path, want string) {
-	t.Helper()
-	if c.Method != method || c.Path != path || c.Query != "" {
-		t.Errorf("request = %s %s ?%s, want %s %s", c.Method, c.Path, c.Query, method, path)
-	}
-	if want == "" {
-		if c.Raw != "" {
-			t.Errorf("body = %s, want none", c.Raw)
-		}
-		return
-	}
-	var w map[string]any
-	if err := json.Unmarshal([]byte(want), &w); err != nil {
-		t.Fatalf("bad want %q: %v", want, err)
-	}
-	if !reflect.DeepEqual(c.Body, w) {
-		t.Errorf("body = %s\nwant   %s", c.Raw, want)
-	}
-}
 
 // cronJSON is a cron record as the Python server returns it.
 const cronJSON = `{"cron_id":"c1","assistant_id":"a1","thread_id":null,"on_run_completed":"keep",
@@ -123,7 +30,7 @@ const cronJSON = `{"cron_id":"c1","assistant_id":"a1","thread_id":null,"on_run_c
 
 func TestCreate(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(cronJSON))
+	f, c := fake.NewClient(t, fake.Fixed(200, cronJSON))
 	enabled := false
 	cron, err := c.Crons.Create(ctx, "agent", crons.CreateParams{
 		Schedule:          "0 9 * * 1-5",
@@ -147,7 +54,7 @@ func TestCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "POST", "/runs/crons", `{"assistant_id":"agent","schedule":"0 9 * * 1-5","timezone":"Europe/Paris",
+	fake.Check(t, f.One(t), "POST", "/runs/crons", "", `{"assistant_id":"agent","schedule":"0 9 * * 1-5","timezone":"Europe/Paris",
 		"end_time":"2026-12-31T23:59:59Z","enabled":false,"on_run_completed":"keep","input":{"x":1},"metadata":{"m":"v"},
 		"config":{"tags":["t"],"recursion_limit":5},"context":{"model":"small"},"durability":"async",
 		"interrupt_before":"*","interrupt_after":["tool"],"webhook":"https://example.com/hook","multitask_strategy":"enqueue",
@@ -167,12 +74,12 @@ func TestCreate(t *testing.T) {
 
 	// The minimal job sends the assistant and the schedule only; an
 	// unscheduled end and a default enabled flag are left out.
-	f, c = newFake(t, fixed(`{"cron_id":"c2","assistant_id":"a1","thread_id":null,"end_time":null,"schedule":"* * * * *","next_run_date":null,"enabled":true}`))
+	f, c = fake.NewClient(t, fake.Fixed(200, `{"cron_id":"c2","assistant_id":"a1","thread_id":null,"end_time":null,"schedule":"* * * * *","next_run_date":null,"enabled":true}`))
 	cron, err = c.Crons.Create(ctx, "a1", crons.CreateParams{Schedule: "* * * * *"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "POST", "/runs/crons", `{"assistant_id":"a1","schedule":"* * * * *"}`)
+	fake.Check(t, f.One(t), "POST", "/runs/crons", "", `{"assistant_id":"a1","schedule":"* * * * *"}`)
 	if cron.ThreadID != "" || !cron.EndTime.IsZero() || !cron.NextRunDate.IsZero() || !cron.Enabled {
 		t.Errorf("nulls decode to zero values: %+v", cron)
 	}
@@ -197,14 +104,14 @@ func sameCron(a, b *crons.Cron) bool {
 
 func TestCreateForThread(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(strings.Replace(cronJSON, `"thread_id":null`, `"thread_id":"t/1"`, 1)))
+	f, c := fake.NewClient(t, fake.Fixed(200, strings.Replace(cronJSON, `"thread_id":null`, `"thread_id":"t/1"`, 1)))
 	cron, err := c.Crons.CreateForThread(ctx, "t/1", "agent", crons.CreateParams{
 		Schedule: "27 15 * * *", Input: map[string]any{"messages": []any{}}, MultitaskStrategy: runs.MultitaskReject,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "POST", "/threads/t%2F1/runs/crons",
+	fake.Check(t, f.One(t), "POST", "/threads/t%2F1/runs/crons", "",
 		`{"assistant_id":"agent","schedule":"27 15 * * *","input":{"messages":[]},"multitask_strategy":"reject"}`)
 	if cron.ThreadID != "t/1" {
 		t.Errorf("thread id = %q", cron.ThreadID)
@@ -215,15 +122,15 @@ func TestCreateForThread(t *testing.T) {
 // reads and deletes are.
 func TestRetryPolicy(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, func(call) reply { return reply{Status: 503, Body: "down"} })
+	f, c := fake.NewClient(t, fake.Fixed(503, "down"))
 	_, err := c.Crons.Create(ctx, "a", crons.CreateParams{Schedule: "* * * * *"})
-	if !errors.Is(err, langgraph.ErrServer) || len(f.recorded()) != 1 {
-		t.Errorf("create: err %v after %d requests; want a 503 after 1", err, len(f.recorded()))
+	if !errors.Is(err, langgraph.ErrServer) || f.Count() != 1 {
+		t.Errorf("create: err %v after %d requests; want a 503 after 1", err, f.Count())
 	}
-	f, c = newFake(t, func(call) reply { return reply{Status: 503, Body: "down"} })
+	f, c = fake.NewClient(t, fake.Fixed(503, "down"))
 	err = c.Crons.Delete(ctx, "c1")
-	if !errors.Is(err, langgraph.ErrServer) || len(f.recorded()) != 4 {
-		t.Errorf("delete: err %v after %d requests; want a 503 after 4", err, len(f.recorded()))
+	if !errors.Is(err, langgraph.ErrServer) || f.Count() != 4 {
+		t.Errorf("delete: err %v after %d requests; want a 503 after 4", err, f.Count())
 	}
 }
 
@@ -255,17 +162,17 @@ func TestUpdate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f, c := newFake(t, fixed(cronJSON))
+			f, c := fake.NewClient(t, fake.Fixed(200, cronJSON))
 			cron, err := c.Crons.Update(ctx, "c 1", tc.p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := one(t, f)
-			check(t, got, "PATCH", "/runs/crons/c%201", tc.body)
+			got := f.One(t)
+			fake.Check(t, got, "PATCH", "/runs/crons/c%201", "", tc.body)
 			// Null and absent are different on the wire, not only after decoding.
-			_, present := got.Body["end_time"]
+			_, present := fake.Object(t, got)["end_time"]
 			if wantPresent := tc.p.ClearEndTime || !tc.p.EndTime.IsZero(); present != wantPresent {
-				t.Errorf("end_time present = %v, want %v (raw %s)", present, wantPresent, got.Raw)
+				t.Errorf("end_time present = %v, want %v (raw %s)", present, wantPresent, got.Body)
 			}
 			if cron.CronID != "c1" {
 				t.Errorf("cron = %+v", cron)
@@ -275,23 +182,23 @@ func TestUpdate(t *testing.T) {
 }
 
 func TestDelete(t *testing.T) {
-	f, c := newFake(t, func(call) reply { return reply{Status: http.StatusNoContent} })
+	f, c := fake.NewClient(t, fake.Fixed(http.StatusNoContent, ""))
 	if err := c.Crons.Delete(context.Background(), "c/1"); err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "DELETE", "/runs/crons/c%2F1", "")
+	fake.Check(t, f.One(t), "DELETE", "/runs/crons/c%2F1", "", "")
 	// A dot id would leave the route: nothing is sent.
 	if err := c.Crons.Delete(context.Background(), ".."); !errors.Is(err, langgraph.ErrInvalidArgument) || !strings.Contains(err.Error(), "cron_id") {
 		t.Errorf("Delete(..) = %v, want ErrInvalidArgument naming cron_id", err)
 	}
-	if n := len(f.recorded()); n != 1 {
+	if n := f.Count(); n != 1 {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
 
 func TestSearch(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(`[`+cronJSON+`]`))
+	f, c := fake.NewClient(t, fake.Fixed(200, `[`+cronJSON+`]`))
 	on := true
 	out, err := c.Crons.Search(ctx, crons.SearchParams{
 		AssistantID: "a1", ThreadID: "t1", Enabled: &on, Metadata: map[string]any{"k": "v"},
@@ -300,52 +207,53 @@ func TestSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "POST", "/runs/crons/search", `{"assistant_id":"a1","thread_id":"t1","enabled":true,"metadata":{"k":"v"},
+	fake.Check(t, f.One(t), "POST", "/runs/crons/search", "", `{"assistant_id":"a1","thread_id":"t1","enabled":true,"metadata":{"k":"v"},
 		"limit":5,"offset":10,"sort_by":"next_run_date","sort_order":"asc","select":["cron_id","schedule"]}`)
 	if len(out) != 1 || out[0].CronID != "c1" {
 		t.Errorf("crons = %+v", out)
 	}
 
 	// Empty metadata is not sent; enabled=false is.
-	f, c = newFake(t, fixed(`[]`))
+	f, c = fake.NewClient(t, fake.Fixed(200, `[]`))
 	off := false
 	if _, err := c.Crons.Search(ctx, crons.SearchParams{Metadata: map[string]any{}, Enabled: &off}); err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "POST", "/runs/crons/search", `{"enabled":false}`)
+	fake.Check(t, f.One(t), "POST", "/runs/crons/search", "", `{"enabled":false}`)
 }
 
 func TestCount(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(`3`))
+	f, c := fake.NewClient(t, fake.Fixed(200, `3`))
 	n, err := c.Crons.Count(ctx, crons.CountParams{AssistantID: "a1", ThreadID: "t1", Metadata: map[string]any{"k": "v"}})
 	if err != nil || n != 3 {
 		t.Fatalf("Count = %d, %v", n, err)
 	}
-	check(t, one(t, f), "POST", "/runs/crons/count", `{"assistant_id":"a1","thread_id":"t1","metadata":{"k":"v"}}`)
+	fake.Check(t, f.One(t), "POST", "/runs/crons/count", "", `{"assistant_id":"a1","thread_id":"t1","metadata":{"k":"v"}}`)
 
-	f, c = newFake(t, fixed(`0`))
+	f, c = fake.NewClient(t, fake.Fixed(200, `0`))
 	if _, err := c.Crons.Count(ctx, crons.CountParams{Metadata: map[string]any{}}); err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "POST", "/runs/crons/count", `{}`)
+	fake.Check(t, f.One(t), "POST", "/runs/crons/count", "", `{}`)
 }
 
 // pagedCrons serves total crons c0, c1, ... by the body's offset and limit;
 // with python set, X-Pagination-Next is sent only while more follow.
-func pagedCrons(total int, python bool) func(call) reply {
-	return func(c call) reply {
-		limit, _ := c.Body["limit"].(float64)
-		offset, _ := c.Body["offset"].(float64)
+func pagedCrons(t *testing.T, total int, python bool) func(int, fake.Request) fake.Reply {
+	return func(_ int, r fake.Request) fake.Reply {
+		b := fake.Object(t, r)
+		limit, _ := b["limit"].(float64)
+		offset, _ := b["offset"].(float64)
 		var items []string
 		for i := int(offset); i < total && i < int(offset+limit); i++ {
 			items = append(items, `{"cron_id":"c`+strconv.Itoa(i)+`"}`)
 		}
-		r := reply{Body: "[" + strings.Join(items, ",") + "]"}
+		rep := fake.Reply{Body: "[" + strings.Join(items, ",") + "]"}
 		if next := int(offset) + len(items); python && next < total {
-			r.Header = map[string]string{"X-Pagination-Next": strconv.Itoa(next)}
+			rep.Header = map[string]string{"X-Pagination-Next": strconv.Itoa(next)}
 		}
-		return r
+		return rep
 	}
 }
 
@@ -362,40 +270,40 @@ func TestSearchAll(t *testing.T) {
 	}
 
 	// A short page ends the walk.
-	f, c := newFake(t, pagedCrons(5, false))
+	f, c := fake.NewClient(t, pagedCrons(t, 5, false))
 	got, err := ids(c, crons.SearchParams{AssistantID: "a1", Limit: 2})
-	if err != nil || strings.Join(got, " ") != "c0 c1 c2 c3 c4" || len(f.recorded()) != 3 {
-		t.Errorf("got %v, %v in %d requests", got, err, len(f.recorded()))
+	if err != nil || strings.Join(got, " ") != "c0 c1 c2 c3 c4" || f.Count() != 3 {
+		t.Errorf("got %v, %v in %d requests", got, err, f.Count())
 	}
-	check(t, f.recorded()[0], "POST", "/runs/crons/search", `{"assistant_id":"a1","limit":2}`)
-	check(t, f.recorded()[2], "POST", "/runs/crons/search", `{"assistant_id":"a1","limit":2,"offset":4}`)
+	fake.Check(t, f.Requests()[0], "POST", "/runs/crons/search", "", `{"assistant_id":"a1","limit":2}`)
+	fake.Check(t, f.Requests()[2], "POST", "/runs/crons/search", "", `{"assistant_id":"a1","limit":2,"offset":4}`)
 
 	// A full last page without X-Pagination-Next ends the walk once the
 	// server has shown it sends the header: no extra empty page.
-	f, c = newFake(t, pagedCrons(4, true))
+	f, c = fake.NewClient(t, pagedCrons(t, 4, true))
 	got, err = ids(c, crons.SearchParams{Limit: 2})
-	if err != nil || len(got) != 4 || len(f.recorded()) != 2 {
-		t.Errorf("got %v, %v in %d requests; want 4 in 2", got, err, len(f.recorded()))
+	if err != nil || len(got) != 4 || f.Count() != 2 {
+		t.Errorf("got %v, %v in %d requests; want 4 in 2", got, err, f.Count())
 	}
 
 	// Zero Limit pages by 10 from the given offset; an error ends the walk.
-	f, c = newFake(t, func(cl call) reply {
-		if cl.Body["offset"] == float64(13) {
-			return reply{Status: 404, Body: `{"detail":"gone"}`}
+	f, c = fake.NewClient(t, func(n int, r fake.Request) fake.Reply {
+		if fake.Object(t, r)["offset"] == float64(13) {
+			return fake.Reply{Status: 404, Body: `{"detail":"gone"}`}
 		}
-		return pagedCrons(100, true)(cl)
+		return pagedCrons(t, 100, true)(n, r)
 	})
 	got, err = ids(c, crons.SearchParams{Offset: 3})
-	if len(got) != 10 || got[0] != "c3" || !errors.Is(err, langgraph.ErrNotFound) || len(f.recorded()) != 2 {
-		t.Errorf("got %v, %v in %d requests; want c3..c12 and a 404 in 2", got, err, len(f.recorded()))
+	if len(got) != 10 || got[0] != "c3" || !errors.Is(err, langgraph.ErrNotFound) || f.Count() != 2 {
+		t.Errorf("got %v, %v in %d requests; want c3..c12 and a 404 in 2", got, err, f.Count())
 	}
 
 	// Breaking out sends nothing more.
-	f, c = newFake(t, pagedCrons(100, true))
+	f, c = fake.NewClient(t, pagedCrons(t, 100, true))
 	for range c.Crons.SearchAll(ctx, crons.SearchParams{Limit: 3}) {
 		break
 	}
-	if n := len(f.recorded()); n != 1 {
+	if n := f.Count(); n != 1 {
 		t.Errorf("%d requests after break, want 1", n)
 	}
 }
@@ -403,7 +311,7 @@ func TestSearchAll(t *testing.T) {
 // Bad input is refused before anything is sent.
 func TestRefusedClientSide(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(cronJSON))
+	f, c := fake.NewClient(t, fake.Fixed(200, cronJSON))
 	sched := crons.CreateParams{Schedule: "* * * * *"}
 	errs := map[string]error{}
 	_, errs["create: no assistant"] = c.Crons.Create(ctx, "", sched)
@@ -424,7 +332,7 @@ func TestRefusedClientSide(t *testing.T) {
 			t.Errorf("%s: err = %v, want a client-side error", name, err)
 		}
 	}
-	if n := len(f.recorded()); n != 0 {
+	if n := f.Count(); n != 0 {
 		t.Errorf("%d requests sent for refused input, want 0", n)
 	}
 }

@@ -1,15 +1,12 @@
 package crons_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/langgraph-go/langgraph"
-	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/crons"
 	"github.com/langgraph-go/langgraph/internal/testserver"
 	"github.com/langgraph-go/langgraph/threads"
@@ -24,19 +21,7 @@ func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
 // The JS server stubs crons: every cron call comes back as a typed error
 // that says which way the server refused.
 func TestIntegrationJSServerErrors(t *testing.T) {
-	if srv == nil {
-		t.Skip("integration test: no test server (-short or " + testserver.SkipEnv + "=1)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := srv.Reset(ctx); err != nil {
-		t.Fatalf("reset: %v\n%s", err, srv.Log())
-	}
-	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenAlice),
-		langgraph.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice, langgraph.WithMaxRetries(0))
 	th, err := c.Threads.Create(ctx, threads.CreateParams{})
 	if err != nil {
 		t.Fatal(err)
