@@ -37,9 +37,10 @@ type Option struct {
 type scope int
 
 const (
-	anywhere   scope = iota
-	clientOnly       // client.New and NewService
-	callOnly         // calls, contexts and views
+	anywhere     scope = iota
+	clientOnly         // client.New and NewService
+	callOnly           // calls, contexts and views
+	clientOrView       // client.New, NewService and views
 )
 
 func init() {
@@ -66,6 +67,8 @@ func (o Option) applyTo(s *reqopt.Settings, level reqopt.Level) error {
 		return invalid("%s configures a client: pass it to client.New (or NewService), not to a call, a context or Client.WithOptions", o.name)
 	case o.scope == callOnly && level == reqopt.Client:
 		return invalid("%s applies to calls: pass it to a call, to ContextWithOptions or to Client.WithOptions, not to client.New", o.name)
+	case o.scope == clientOrView && level == reqopt.Call:
+		return invalid("%s configures a client or a view: pass it to client.New (or NewService) or to Client.WithOptions, not to a call or a context", o.name)
 	}
 	return o.apply(s)
 }

@@ -159,3 +159,52 @@ func TestRetriesPerCall(t *testing.T) {
 		t.Errorf("negative retries: %v", err)
 	}
 }
+
+// TestObserverOptionScopes: WithObserver and WithRequestHook configure a
+// client or a view; on a call or a context they are refused before
+// anything is sent, and so is a nil observer or hook.
+func TestObserverOptionScopes(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		_, _ = w.Write([]byte(`{"thread_id":"t1"}`))
+	}))
+	defer srv.Close()
+	var calls atomic.Int32
+	obs := langgraph.ObserverFunc(func(ctx context.Context, _ langgraph.CallInfo) (context.Context, *langgraph.CallHooks) {
+		calls.Add(1)
+		return ctx, nil
+	})
+	hook := func(*http.Request) error { return nil }
+	ctx := context.Background()
+	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey(), langgraph.WithObserver(obs), langgraph.WithRequestHook(hook))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.WithOptions(langgraph.WithObserver(obs), langgraph.WithRequestHook(hook))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Threads.Get(ctx, "t1"); err != nil || calls.Load() != 2 {
+		t.Fatalf("a view with an observer: %v; the observers saw %d calls, want 2", err, calls.Load())
+	}
+	for _, opt := range []langgraph.Option{langgraph.WithObserver(obs), langgraph.WithRequestHook(hook)} {
+		if _, err := c.Threads.Get(ctx, "t1", opt); !errors.Is(err, langgraph.ErrInvalidArgument) || !strings.Contains(err.Error(), "Client.WithOptions") {
+			t.Errorf("on a call: %v", err)
+		}
+		if _, err := c.Threads.Get(langgraph.ContextWithOptions(ctx, opt), "t1"); !errors.Is(err, langgraph.ErrInvalidArgument) {
+			t.Errorf("on a context: %v", err)
+		}
+	}
+	for _, opt := range []langgraph.Option{langgraph.WithObserver(nil), langgraph.WithObserver(langgraph.ObserverFunc(nil)), langgraph.WithRequestHook(nil)} {
+		if _, err := client.New(langgraph.WithBaseURL(srv.URL), opt); !errors.Is(err, langgraph.ErrInvalidArgument) {
+			t.Errorf("nil: %v", err)
+		}
+		if _, err := c.WithOptions(opt); !errors.Is(err, langgraph.ErrInvalidArgument) {
+			t.Errorf("nil on a view: %v", err)
+		}
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("%d requests sent, want 1", n)
+	}
+}

@@ -88,7 +88,7 @@ func (s *Service) CreateStateless(ctx context.Context, assistantID string, p Cre
 	return s.create(ctx, "", assistantID, p, opts)
 }
 
-func (s *Service) create(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.Option) (*Run, error) {
+func (s *Service) create(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.Option) (_ *Run, err error) {
 	if err := checkParams(assistantID, &p); err != nil {
 		return nil, err
 	}
@@ -96,12 +96,16 @@ func (s *Service) create(ctx context.Context, threadID, assistantID string, p Cr
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.b.Open(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body{assistantID, p}, Options: opts})
+	req := &transport.Request{Method: http.MethodPost, Path: path, Body: body{assistantID, p}, Options: opts}
+	ctx, call := s.b.Begin(ctx, req, langgraph.CallInfo{AssistantID: assistantID, StartsRun: true})
+	defer func() { call.End(err) }()
+	resp, err := s.b.Open(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
 	meta := notifyCreated(resp, p.OnRunCreated)
+	call.Run(meta)
 	data, err := s.b.ReadAll(ctx, http.MethodPost, resp)
 	if err != nil {
 		return nil, withRun(err, meta)
@@ -113,6 +117,7 @@ func (s *Service) create(ctx context.Context, threadID, assistantID string, p Cr
 	if why := r.check(); why != "" {
 		return nil, transport.ResponseError(http.MethodPost, resp, data, why)
 	}
+	call.Run(langgraph.RunRef{RunID: r.RunID, ThreadID: r.ThreadID})
 	return &r, nil
 }
 
@@ -178,7 +183,7 @@ func (s *Service) WaitStateless(ctx context.Context, assistantID string, p Creat
 	return s.wait(ctx, "", assistantID, p, opts)
 }
 
-func (s *Service) wait(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.Option) (*Result, error) {
+func (s *Service) wait(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.Option) (res *Result, err error) {
 	if err := checkParams(assistantID, &p); err != nil {
 		return nil, err
 	}
@@ -186,11 +191,15 @@ func (s *Service) wait(ctx context.Context, threadID, assistantID string, p Crea
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.b.Open(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body{assistantID, p}, Options: opts})
+	req := &transport.Request{Method: http.MethodPost, Path: path, Body: body{assistantID, p}, Options: opts}
+	ctx, call := s.b.Begin(ctx, req, langgraph.CallInfo{AssistantID: assistantID, StartsRun: true})
+	defer func() { endRunCall(call, res, err) }()
+	resp, err := s.b.Open(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	meta := notifyCreated(resp, p.OnRunCreated)
+	call.Run(meta)
 	raw, rerr := s.b.ReadAll(ctx, http.MethodPost, resp)
 	resp.Body.Close()
 	var ce *langgraph.ConnectionError
@@ -203,6 +212,15 @@ func (s *Service) wait(ctx context.Context, threadID, assistantID string, p Crea
 		return nil, withRun(rerr, meta)
 	}
 	return decodeResult(http.MethodPost, resp, raw, meta)
+}
+
+// endRunCall ends the observed call of a wait or a join.
+func endRunCall(call *transport.Call, res *Result, err error) {
+	if res != nil {
+		call.Run(res.Run)
+		call.Interrupted(res.Interrupted())
+	}
+	call.End(err)
 }
 
 // notifyCreated reads the run's ids from Content-Location and calls fn.
@@ -410,7 +428,7 @@ type JoinParams struct {
 // the JS SDK offers one, so an empty threadID is refused before anything is
 // sent. Follow such a run with JoinStream and an empty threadID instead: its
 // last "values" event holds the final state.
-func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams, opts ...langgraph.Option) (*Result, error) {
+func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams, opts ...langgraph.Option) (res *Result, err error) {
 	if threadID == "" {
 		return nil, lgerr.Invalid("thread_id must not be empty: a run without a thread cannot be joined; use JoinStream with an empty thread_id")
 	}
@@ -422,7 +440,10 @@ func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams
 	if p.CancelOnDisconnect {
 		q = url.Values{"cancel_on_disconnect": {"true"}}
 	}
-	resp, err := s.b.Open(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q, Idempotent: true, Options: opts})
+	req := &transport.Request{Method: http.MethodGet, Path: path, Query: q, Idempotent: true, Options: opts}
+	ctx, call := s.b.Begin(ctx, req, langgraph.CallInfo{})
+	defer func() { endRunCall(call, res, err) }()
+	resp, err := s.b.Open(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -432,7 +453,7 @@ func (s *Service) Join(ctx context.Context, threadID, runID string, p JoinParams
 		return nil, rerr
 	}
 	meta := langgraph.RunRef{RunID: runID, ThreadID: threadID}
-	res, err := decodeResult(http.MethodGet, resp, raw, meta)
+	res, err = decodeResult(http.MethodGet, resp, raw, meta)
 	if err != nil || res.Interrupted() {
 		return res, err
 	}

@@ -117,6 +117,7 @@ func (s *Service) stream(ctx context.Context, threadID, assistantID string, p St
 		Policy:       p.Reconnect,
 		Active:       s.active(opts),
 		FirstEvent:   true,
+		Info:         langgraph.CallInfo{AssistantID: assistantID, StartsRun: true},
 	}
 	if !p.AllEvents {
 		spec.Keep = stream.Keep(modes)

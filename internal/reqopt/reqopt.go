@@ -20,9 +20,11 @@ type Level int
 const (
 	// Client is client.New, or a service's NewService.
 	Client Level = iota
-	// Call is a call's options, its context's, or a view's
-	// (Client.WithOptions).
+	// Call is a call's options, or its context's.
 	Call
+	// View is a view's (Client.WithOptions): it accepts the options of
+	// calls, and those of clients that may also configure a view.
+	View
 )
 
 // Settings are what options set. Fields marked "client" are set only at the
@@ -41,6 +43,10 @@ type Settings struct {
 	// OnResponse is called with the status and headers of each successful
 	// response of the call (call).
 	OnResponse func(status int, h http.Header)
+	// Observers (langgraph.Observer values) and RequestHooks are set at
+	// the client and view levels.
+	Observers    []any
+	RequestHooks []func(*http.Request) error
 
 	// Client-level settings.
 	BaseURL          string

@@ -77,6 +77,9 @@ type Spec struct {
 	MultiRun bool
 	// Sleep waits between attempts; nil means a timer. For tests.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Info tells observers what the stream is: AssistantID and StartsRun
+	// for the stream of a new run (see transport.Backend.Begin).
+	Info langgraph.CallInfo
 }
 
 // StreamModes are the stream modes a run may be asked for; events of these
@@ -127,6 +130,13 @@ func Seq(ctx context.Context, s Spec) iter.Seq2[langgraph.StreamPart, error] {
 			return
 		}
 		st := &state{Spec: s, run: s.Run, cursor: s.LastEventID}
+		if s.Backend.Observed() {
+			info := s.Info
+			info.Stream = true
+			ctx, st.call = s.Backend.Begin(ctx, s.Request, info)
+			yield = st.observed(yield)
+			defer st.endCall()
+		}
 		st.stream(ctx, yield)
 	}
 }
@@ -153,6 +163,40 @@ type state struct {
 	first *http.Response // the first response (its body closed), for errors
 
 	watched func(*watchdog) // for tests: called with each watchdog started
+
+	call    *transport.Call // the observed call; nil without observers
+	lastErr error           // the error of the last part yielded
+}
+
+// observed wraps yield to note what the call ends with.
+func (st *state) observed(yield func(langgraph.StreamPart, error) bool) func(langgraph.StreamPart, error) bool {
+	return func(p langgraph.StreamPart, err error) bool {
+		st.lastErr = err
+		if !yield(p, err) {
+			st.call.Stop()
+			return false
+		}
+		return true
+	}
+}
+
+func (st *state) endCall() { st.call.End(st.lastErr) }
+
+// observe tells the observers of an event received.
+func (st *state) observe(p langgraph.StreamPart) {
+	if !st.MultiRun && len(p.Namespace) == 0 && (p.Mode == "values" || p.Mode == "updates") {
+		st.call.Interrupted(p.Interrupted())
+	}
+	st.call.Event(p)
+}
+
+// reconnecting tells the policy's OnReconnect and the observers of a
+// request that resumes the stream.
+func (st *state) reconnecting(r langgraph.Reconnect) {
+	if fn := st.Policy.OnReconnect; fn != nil {
+		fn(r)
+	}
+	st.call.Reconnect(r)
 }
 
 var errClosedEarly = fmt.Errorf("%w before the run ended", langgraph.ErrStreamClosed)
@@ -221,9 +265,7 @@ func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, er
 				// Check at once for events the connection did not deliver:
 				// the server replays them, or closes if there are none.
 				attempts++
-				if fn := st.Policy.OnReconnect; fn != nil {
-					fn(langgraph.Reconnect{Attempt: attempts, LastEventID: st.cursor, Cause: langgraph.ErrStreamClosed, Run: st.run})
-				}
+				st.reconnecting(langgraph.Reconnect{Attempt: attempts, LastEventID: st.cursor, Cause: langgraph.ErrStreamClosed, Run: st.run})
 				if resp, err = st.open(ctx, req); err == nil {
 					st.response(resp)
 					skipThrough, resumed = st.cursor, true
@@ -263,9 +305,7 @@ func (st *state) stream(ctx context.Context, yield func(langgraph.StreamPart, er
 				return
 			}
 			wait := st.backoff(attempts)
-			if fn := st.Policy.OnReconnect; fn != nil {
-				fn(langgraph.Reconnect{Attempt: attempts, LastEventID: st.cursor, Wait: wait, Cause: cause, Run: st.run})
-			}
+			st.reconnecting(langgraph.Reconnect{Attempt: attempts, LastEventID: st.cursor, Wait: wait, Cause: cause, Run: st.run})
 			if err := st.sleep(ctx, wait); err != nil {
 				yield(langgraph.StreamPart{}, st.ctxError(err))
 				return
@@ -338,6 +378,9 @@ func (st *state) consume(resp *http.Response, resumed bool, skipThrough string, 
 		progress = true
 		st.delivered++
 		part := langgraph.NewStreamPart(ev.Name, ev.Data, id)
+		if st.call != nil {
+			st.observe(part)
+		}
 		switch part.Mode {
 		case langgraph.EventMetadata:
 			if len(part.Namespace) == 0 && !st.MultiRun {
@@ -374,6 +417,7 @@ func (st *state) consume(resp *http.Response, resumed bool, skipThrough string, 
 
 // open sends a request and checks that the answer is an event stream.
 func (st *state) open(ctx context.Context, r *transport.Request) (*http.Response, error) {
+	r.Call = st.call
 	resp, err := st.Backend.Open(ctx, r)
 	if err != nil {
 		return nil, err
@@ -430,6 +474,7 @@ func (st *state) response(resp *http.Response) {
 }
 
 func (st *state) notify() {
+	st.call.Run(st.run)
 	if st.notified || st.run.RunID == "" {
 		return
 	}

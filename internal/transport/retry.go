@@ -23,11 +23,15 @@ type policyKey struct{}
 // left the client; a 5xx or a reset connection may hide work already done.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	retry, perr := policy(ctx, resp, err)
-	if c, ok := ctx.Value(callKey{}).(*callState); ok && c.attempts > c.maxRetries {
+	c, ok := ctx.Value(callKey{}).(*callState)
+	if ok && c.attempts > c.maxRetries {
 		retry = false // the request's own limit
 	}
 	if retry {
 		noteRetry(ctx, resp, err)
+	}
+	if ok && c.obs != nil {
+		observeAttempt(c, resp, err, retry)
 	}
 	return retry, perr
 }
@@ -57,7 +61,8 @@ func permanent(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
-	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+	var hookErr *hookError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &hookErr) {
 		return true
 	}
 	var ue *url.Error

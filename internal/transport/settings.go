@@ -73,6 +73,10 @@ func FromOptions(opts []langgraph.Option) (*Backend, error) {
 			retries = -1
 		}
 	}
+	observers := make([]langgraph.Observer, len(s.Observers))
+	for i, o := range s.Observers {
+		observers[i] = o.(langgraph.Observer)
+	}
 	return New(Config{
 		BaseURL:            base,
 		HTTPClient:         s.HTTPClient,
@@ -88,6 +92,8 @@ func FromOptions(opts []langgraph.Option) (*Backend, error) {
 		MaxResponseSize:    s.MaxResponseSize,
 		PerCallCredentials: s.PerCall,
 		Timeout:            s.Timeout,
+		Observers:          observers,
+		RequestHooks:       s.RequestHooks,
 	})
 }
 

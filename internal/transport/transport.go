@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,6 +61,11 @@ type Config struct {
 	PerCallCredentials bool
 	// Timeout bounds every call that sets none of its own; zero means none.
 	Timeout time.Duration
+	// Observers watch every call (see Begin).
+	Observers []langgraph.Observer
+	// RequestHooks are called with each request to the base URL's origin,
+	// after the credentials were added.
+	RequestHooks []func(*http.Request) error
 }
 
 // Defaults of the retry policy.
@@ -91,6 +97,8 @@ type Backend struct {
 	retries   int                // default retries of a request
 	timeout   time.Duration      // default timeout of a call
 	view      []langgraph.Option // options of a view (With), applied to every call
+	observers []langgraph.Observer
+	reqHooks  []func(*http.Request) error
 }
 
 // New builds a Backend.
@@ -115,6 +123,8 @@ func New(cfg Config) (*Backend, error) {
 		perCall:   cfg.PerCallCredentials,
 		retries:   cfg.MaxRetries,
 		timeout:   cfg.Timeout,
+		observers: slices.Clone(cfg.Observers),
+		reqHooks:  slices.Clone(cfg.RequestHooks),
 	}
 	if cfg.MaxRetries == 0 {
 		b.retries = DefaultMaxRetries
@@ -205,6 +215,10 @@ type Request struct {
 	// non-empty reason (e.g. "no thread_id") makes the answer a
 	// *langgraph.ResponseError.
 	Check func() string
+	// Call is the observed call the request belongs to (see Begin). When
+	// it is nil and the client has observers, Do and Open begin a call of
+	// their own.
+	Call *Call
 
 	retried bool // set by Open: an earlier attempt may have taken effect
 }
@@ -217,11 +231,27 @@ func (r *Request) Retried() bool { return r.retried }
 
 // Open sends the request and returns the response with its body unread; a
 // status of 400 or more becomes an *langgraph.APIError. The caller closes the
-// body. A per-call timeout stays in force until the body is closed.
+// body. A per-call timeout stays in force until the body is closed. A
+// request that belongs to no observed call (r.Call) is a call of its own,
+// which ends when the body is closed.
 func (b *Backend) Open(ctx context.Context, r *Request) (*http.Response, error) {
 	if b == nil {
 		return nil, lgerr.Invalid("the client was not built by client.New")
 	}
+	if r.Call != nil || !b.Observed() {
+		return b.open0(ctx, r)
+	}
+	ctx, call := b.Begin(ctx, r, langgraph.CallInfo{})
+	resp, err := b.open0(ctx, r)
+	if err != nil {
+		call.End(err)
+		return nil, err
+	}
+	resp.Body = &endBody{ReadCloser: resp.Body, call: call}
+	return resp, nil
+}
+
+func (b *Backend) open0(ctx context.Context, r *Request) (*http.Response, error) {
 	opts, err := b.CallOptions(ctx, r.Options)
 	if err != nil {
 		return nil, err
@@ -251,31 +281,42 @@ func (b *Backend) CallOptions(ctx context.Context, opts []langgraph.Option) (req
 	if ctx == nil {
 		return o, lgerr.Invalid("nil context (use context.Background())")
 	}
+	for _, opt := range b.view {
+		if err := reqopt.Apply(opt, &o, reqopt.View); err != nil {
+			return reqopt.Settings{}, err
+		}
+	}
 	fromCtx, _ := ctx.Value(reqopt.ContextKey{}).([]langgraph.Option)
-	for _, list := range [][]langgraph.Option{b.view, fromCtx, opts} {
+	for _, list := range [][]langgraph.Option{fromCtx, opts} {
 		for _, opt := range list {
 			if err := reqopt.Apply(opt, &o, reqopt.Call); err != nil {
 				return reqopt.Settings{}, err
 			}
 		}
 	}
+	o.Observers, o.RequestHooks = nil, nil // the view's, already in b
 	return o, nil
 }
 
 // With returns a view of b whose calls apply opts (call-level options)
-// before their context's and their own.
+// before their context's and their own, and whose observers and request
+// hooks are b's and those of opts.
 func (b *Backend) With(opts []langgraph.Option) (*Backend, error) {
 	if b == nil {
 		return nil, lgerr.Invalid("the client was not built by client.New")
 	}
 	var scratch reqopt.Settings
 	for _, opt := range opts {
-		if err := reqopt.Apply(opt, &scratch, reqopt.Call); err != nil {
+		if err := reqopt.Apply(opt, &scratch, reqopt.View); err != nil {
 			return nil, err
 		}
 	}
 	v := *b
 	v.view = append(append([]langgraph.Option{}, b.view...), opts...)
+	for _, o := range scratch.Observers {
+		v.observers = append(slices.Clip(v.observers), o.(langgraph.Observer))
+	}
+	v.reqHooks = append(slices.Clip(v.reqHooks), scratch.RequestHooks...)
 	return &v, nil
 }
 
@@ -327,7 +368,11 @@ func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Settings) (
 		}
 	}
 
-	call := callState{maxRetries: opts.MaxRetries}
+	call := callState{maxRetries: opts.MaxRetries, obs: r.Call}
+	if call.obs != nil {
+		call.method = r.Method
+		call.route, _ = RouteOf(r.Method, r.Path)
+	}
 	ctx = context.WithValue(ctx, callKey{}, &call)
 	resp, err := b.send(ctx, r, u, body, creds)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && token != "" {
@@ -380,6 +425,9 @@ func (b *Backend) bearer(ctx context.Context, rejected string) (string, error) {
 
 func (b *Backend) send(ctx context.Context, r *Request, u string, body []byte, creds http.Header) (*http.Response, error) {
 	ctx = context.WithValue(ctx, credsKey{}, creds)
+	if len(b.reqHooks) > 0 {
+		ctx = context.WithValue(ctx, hooksKey{}, b.reqHooks)
+	}
 	ctx = context.WithValue(ctx, policyKey{}, r.Idempotent)
 	var raw any // an untyped nil when there is no body
 	if body != nil {
@@ -414,6 +462,10 @@ func (b *Backend) transportError(ctx context.Context, method, u string, err erro
 		// Keep errors.Is(err, context.Canceled / DeadlineExceeded) working.
 		return fmt.Errorf("langgraph: %s %s: %w", method, u, ctxErr)
 	}
+	var he *hookError
+	if errors.As(err, &he) {
+		return fmt.Errorf("langgraph: %s %s: %w", method, u, he)
+	}
 	sent := !neverSent(err)
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -428,7 +480,12 @@ func (b *Backend) transportError(ctx context.Context, method, u string, err erro
 // a body cut before its end a *langgraph.ConnectionError with Sent set, and
 // a body over the size limit an error matching langgraph.ErrResponseTooLarge.
 // It returns the response headers.
-func (b *Backend) Do(ctx context.Context, r *Request, out any) (http.Header, error) {
+func (b *Backend) Do(ctx context.Context, r *Request, out any) (_ http.Header, err error) {
+	if r.Call == nil && b.Observed() {
+		var call *Call
+		ctx, call = b.Begin(ctx, r, langgraph.CallInfo{})
+		defer func() { call.End(err) }()
+	}
 	resp, err := b.Open(ctx, r)
 	if err != nil {
 		return nil, err
@@ -564,17 +621,50 @@ type headerTransport struct {
 
 type credsKey struct{}
 
+// hooksKey carries the request hooks (langgraph.WithRequestHook) of the
+// request's client.
+type hooksKey struct{}
+
 func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	creds, _ := req.Context().Value(credsKey{}).(http.Header)
-	if len(creds) == 0 || Origin(req.URL) != t.origin {
+	hooks, _ := req.Context().Value(hooksKey{}).([]func(*http.Request) error)
+	if len(creds) == 0 && len(hooks) == 0 || Origin(req.URL) != t.origin {
 		return t.base.RoundTrip(req)
 	}
 	r2 := req.Clone(req.Context())
 	for k, vs := range creds {
 		r2.Header[k] = vs
 	}
+	if len(hooks) > 0 {
+		host := r2.Host
+		for _, h := range hooks {
+			if err := h(r2); err != nil {
+				closeBody(r2)
+				return nil, &hookError{err}
+			}
+		}
+		if Origin(r2.URL) != t.origin || r2.Host != host {
+			// The credentials are on it: it goes nowhere else.
+			closeBody(r2)
+			return nil, &hookError{lgerr.Invalid("the request hook sent the request, with its credentials, to another host")}
+		}
+	}
 	return t.base.RoundTrip(r2)
 }
+
+// closeBody closes the body of a request that is not sent, as a
+// RoundTripper must.
+func closeBody(r *http.Request) {
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+}
+
+// hookError is the error of a request hook; it is never retried.
+type hookError struct{ err error }
+
+func (e *hookError) Error() string { return "request hook: " + e.err.Error() }
+func (e *hookError) Unwrap() error { return e.err }
 
 // Origin returns scheme://host:port with the default port made explicit.
 func Origin(u *url.URL) string {
@@ -601,6 +691,11 @@ type callState struct {
 	attempts   int
 	maxRetries int
 	ambiguous  bool // an attempt failed after the request may have reached the server
+
+	// For observed calls only.
+	obs           *Call
+	method, route string
+	sent          time.Time // when the current attempt was sent
 }
 
 type callKey struct{}
@@ -609,6 +704,9 @@ type callKey struct{}
 func countAttempt(_ retryablehttp.Logger, req *http.Request, _ int) {
 	if c, ok := req.Context().Value(callKey{}).(*callState); ok {
 		c.attempts++
+		if c.obs != nil {
+			c.sent = time.Now()
+		}
 	}
 }
 
