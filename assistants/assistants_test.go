@@ -4,121 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/assistants"
-	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/internal/fake"
 )
-
-// call is one request as the fake server saw it.
-type call struct {
-	Method string
-	Path   string // escaped, as sent
-	Query  string // raw query
-	Body   map[string]any
-	Raw    string
-}
-
-// reply is what the fake server answers.
-type reply struct {
-	Status int
-	Header map[string]string
-	Body   string
-}
-
-// fake is an httptest server that records requests and answers from a
-// function of the request (or with a fixed reply).
-type fake struct {
-	mu    sync.Mutex
-	calls []call
-}
-
-func (f *fake) recorded() []call {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]call(nil), f.calls...)
-}
-
-// newFake starts a server answering with answer(n, call), n counting calls
-// from 0, and returns a client for it.
-func newFake(t *testing.T, answer func(n int, c call) reply) (*fake, *client.Client) {
-	t.Helper()
-	f := &fake{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := io.ReadAll(r.Body)
-		c := call{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Raw: string(raw)}
-		if len(raw) > 0 {
-			if err := json.Unmarshal(raw, &c.Body); err != nil {
-				t.Errorf("%s %s: body is not a JSON object: %v: %s", r.Method, r.URL, err, raw)
-			}
-		}
-		f.mu.Lock()
-		n := len(f.calls)
-		f.calls = append(f.calls, c)
-		f.mu.Unlock()
-		rep := answer(n, c)
-		if rep.Status == 0 {
-			rep.Status = http.StatusOK
-		}
-		ct := "application/json"
-		if rep.Status >= 400 {
-			ct = "text/plain;charset=UTF-8"
-		}
-		w.Header().Set("Content-Type", ct)
-		for k, v := range rep.Header {
-			w.Header().Set(k, v)
-		}
-		w.WriteHeader(rep.Status)
-		_, _ = io.WriteString(w, rep.Body)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey(), langgraph.WithRetryWait(time.Millisecond, 2*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f, c
-}
-
-func fixed(body string) func(int, call) reply {
-	return func(int, call) reply { return reply{Body: body} }
-}
-
-// one returns the only recorded call.
-func one(t *testing.T, f *fake) call {
-	t.Helper()
-	calls := f.recorded()
-	if len(calls) != 1 {
-		t.Fatalf("got %d requests, want 1: %+v", len(calls), calls)
-	}
-	return calls[0]
-}
-
-func check(t *testing.T, c call, method, path, query string) {
-	t.Helper()
-	if c.Method != method || c.Path != path || c.Query != query {
-		t.Errorf("request = %s %s ?%s, want %s %s ?%s", c.Method, c.Path, c.Query, method, path, query)
-	}
-}
-
-// checkBody compares the request body with the JSON want.
-func checkBody(t *testing.T, c call, want string) {
-	t.Helper()
-	var w map[string]any
-	if err := json.Unmarshal([]byte(want), &w); err != nil {
-		t.Fatalf("bad want %q: %v", want, err)
-	}
-	if !reflect.DeepEqual(c.Body, w) {
-		t.Errorf("body = %s, want %s", c.Raw, want)
-	}
-}
 
 const assistantJSON = `{"assistant_id":"a1","graph_id":"agent","config":{"tags":["t"],"recursion_limit":5,"configurable":{"k":1}},
 "context":{"c":2},"created_at":"2026-11-27T00:16:48.189Z","updated_at":"2026-11-27T00:17:21.722+00:00",
@@ -126,14 +21,14 @@ const assistantJSON = `{"assistant_id":"a1","graph_id":"agent","config":{"tags":
 
 func TestCreate(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(assistantJSON))
+	f, c := fake.NewClient(t, fake.Fixed(200, assistantJSON))
 
 	a, err := c.Assistants.Create(ctx, assistants.CreateParams{GraphID: "agent"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "POST", "/assistants", "")
-	checkBody(t, one(t, f), `{"graph_id":"agent"}`)
+	fake.CheckLine(t, f.One(t), "POST", "/assistants", "")
+	fake.CheckBody(t, f.One(t), `{"graph_id":"agent"}`)
 	want := assistants.Assistant{
 		AssistantID: "a1",
 		GraphID:     "agent",
@@ -153,7 +48,7 @@ func TestCreate(t *testing.T) {
 		t.Errorf("assistant = %+v\nwant %+v", *a, want)
 	}
 
-	f2, c2 := newFake(t, fixed(assistantJSON))
+	f2, c2 := fake.NewClient(t, fake.Fixed(200, assistantJSON))
 	_, err = c2.Assistants.Create(ctx, assistants.CreateParams{
 		GraphID:     "agent",
 		AssistantID: "0190e3c4-0000-7000-8000-000000000001",
@@ -167,18 +62,18 @@ func TestCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkBody(t, one(t, f2), `{"graph_id":"agent","assistant_id":"0190e3c4-0000-7000-8000-000000000001",
+	fake.CheckBody(t, f2.One(t), `{"graph_id":"agent","assistant_id":"0190e3c4-0000-7000-8000-000000000001",
 		"config":{"tags":["x"],"configurable":{"model":"m"}},"context":{"lang":"go"},"metadata":{"team":"sdk"},
 		"if_exists":"do_nothing","name":"mine","description":"desc"}`)
 }
 
 func TestCreateWithoutGraphID(t *testing.T) {
-	f, c := newFake(t, fixed(assistantJSON))
+	f, c := fake.NewClient(t, fake.Fixed(200, assistantJSON))
 	_, err := c.Assistants.Create(context.Background(), assistants.CreateParams{Name: "x"})
 	if err == nil || !strings.Contains(err.Error(), "graph_id") {
 		t.Errorf("err = %v, want one about graph_id", err)
 	}
-	if n := len(f.recorded()); n != 0 {
+	if n := f.Count(); n != 0 {
 		t.Errorf("%d requests sent, want 0", n)
 	}
 }
@@ -190,19 +85,19 @@ func TestGetEscapesID(t *testing.T) {
 		{"threads/x", "/assistants/threads%2Fx"},
 		{"a b?c#d", "/assistants/a%20b%3Fc%23d"},
 	} {
-		f, c := newFake(t, fixed(assistantJSON))
+		f, c := fake.NewClient(t, fake.Fixed(200, assistantJSON))
 		if _, err := c.Assistants.Get(ctx, tc.id); err != nil {
 			t.Fatalf("Get(%q): %v", tc.id, err)
 		}
-		check(t, one(t, f), "GET", tc.path, "")
+		fake.CheckLine(t, f.One(t), "GET", tc.path, "")
 	}
 	// Dot ids would leave the route however they are escaped.
 	for _, id := range []string{"..", ".", "%2e%2E", "../threads"} {
-		f, c := newFake(t, fixed(assistantJSON))
+		f, c := fake.NewClient(t, fake.Fixed(200, assistantJSON))
 		if _, err := c.Assistants.Get(ctx, id); !errors.Is(err, langgraph.ErrInvalidArgument) || !strings.Contains(err.Error(), "assistant_id") {
 			t.Errorf("Get(%q) = %v, want ErrInvalidArgument naming assistant_id", id, err)
 		}
-		if n := len(f.recorded()); n != 0 {
+		if n := f.Count(); n != 0 {
 			t.Errorf("Get(%q): %d requests sent, want 0", id, n)
 		}
 	}
@@ -210,7 +105,7 @@ func TestGetEscapesID(t *testing.T) {
 
 func TestEmptyIDSendsNothing(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(`{}`))
+	f, c := fake.NewClient(t, fake.Fixed(200, `{}`))
 	s := c.Assistants
 	checks := map[string]func() error{
 		"Get":    func() error { _, err := s.Get(ctx, ""); return err },
@@ -237,7 +132,7 @@ func TestEmptyIDSendsNothing(t *testing.T) {
 			t.Errorf("%s: err = %v, want assistant_id must not be empty", name, err)
 		}
 	}
-	if n := len(f.recorded()); n != 0 {
+	if n := f.Count(); n != 0 {
 		t.Errorf("%d requests sent, want 0", n)
 	}
 }
@@ -262,7 +157,7 @@ func TestUpdate(t *testing.T) {
 		}, `{"graph_id":"other","config":{"recursion_limit":7},"context":{"x":true},"metadata":{"k":"v"},"name":"n2","description":"d2"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, c := newFake(t, fixed(assistantJSON))
+			f, c := fake.NewClient(t, fake.Fixed(200, assistantJSON))
 			a, err := c.Assistants.Update(ctx, "a/1", tc.p)
 			if err != nil {
 				t.Fatal(err)
@@ -270,8 +165,8 @@ func TestUpdate(t *testing.T) {
 			if a.Version != 3 {
 				t.Errorf("version = %d", a.Version)
 			}
-			check(t, one(t, f), "PATCH", "/assistants/a%2F1", "")
-			checkBody(t, one(t, f), tc.body)
+			fake.CheckLine(t, f.One(t), "PATCH", "/assistants/a%2F1", "")
+			fake.CheckBody(t, f.One(t), tc.body)
 		})
 	}
 }
@@ -279,22 +174,24 @@ func TestUpdate(t *testing.T) {
 func TestDelete(t *testing.T) {
 	ctx := context.Background()
 	// The JS server answers 200 with a list of ids, the Python one 204.
-	f, c := newFake(t, fixed(`["a1"]`))
+	f, c := fake.NewClient(t, fake.Fixed(200, `["a1"]`))
 	if err := c.Assistants.Delete(ctx, "a1", assistants.DeleteParams{}); err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "DELETE", "/assistants/a1", "")
-	if one(t, f).Raw != "" {
-		t.Errorf("DELETE sent a body: %q", one(t, f).Raw)
+	fake.CheckLine(t, f.One(t), "DELETE", "/assistants/a1", "")
+	if f.One(t).Body != nil {
+		t.Errorf("DELETE sent a body: %q", f.One(t).Body)
 	}
 
-	f, c = newFake(t, func(int, call) reply { return reply{Status: http.StatusNoContent} })
+	f, c = fake.NewClient(t, fake.Fixed(http.StatusNoContent, ""))
 	if err := c.Assistants.Delete(ctx, "a1", assistants.DeleteParams{DeleteThreads: true}); err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "DELETE", "/assistants/a1", "delete_threads=true")
+	fake.CheckLine(t, f.One(t), "DELETE", "/assistants/a1", "delete_threads=true")
 
-	_, c = newFake(t, func(int, call) reply { return reply{Status: 404, Body: "Assistant not found"} })
+	_, c = fake.NewClient(t, func(int, fake.Request) fake.Reply {
+		return fake.Reply{Status: 404, ContentType: fake.Text, Body: "Assistant not found"}
+	})
 	err := c.Assistants.Delete(ctx, "a1", assistants.DeleteParams{})
 	var apiErr *langgraph.APIError
 	if !errors.Is(err, langgraph.ErrNotFound) || !errors.As(err, &apiErr) || apiErr.Message != "Assistant not found" {
@@ -304,7 +201,7 @@ func TestDelete(t *testing.T) {
 
 func TestSearch(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(`[`+assistantJSON+`,{"assistant_id":"a2","name":"only"}]`))
+	f, c := fake.NewClient(t, fake.Fixed(200, `[`+assistantJSON+`,{"assistant_id":"a2","name":"only"}]`))
 	got, err := c.Assistants.Search(ctx, assistants.SearchParams{})
 	if err != nil {
 		t.Fatal(err)
@@ -312,10 +209,10 @@ func TestSearch(t *testing.T) {
 	if len(got) != 2 || got[0].AssistantID != "a1" || got[1].Name != "only" || got[1].GraphID != "" {
 		t.Errorf("got %+v", got)
 	}
-	check(t, one(t, f), "POST", "/assistants/search", "")
-	checkBody(t, one(t, f), `{}`)
+	fake.CheckLine(t, f.One(t), "POST", "/assistants/search", "")
+	fake.CheckBody(t, f.One(t), `{}`)
 
-	f, c = newFake(t, fixed(`[]`))
+	f, c = fake.NewClient(t, fake.Fixed(200, `[]`))
 	got, err = c.Assistants.Search(ctx, assistants.SearchParams{
 		Metadata:  map[string]any{"created_by": "system"},
 		GraphID:   "agent",
@@ -329,14 +226,14 @@ func TestSearch(t *testing.T) {
 	if err != nil || len(got) != 0 {
 		t.Fatalf("got %v, %v", got, err)
 	}
-	checkBody(t, one(t, f), `{"metadata":{"created_by":"system"},"graph_id":"agent","name":"ag","limit":5,"offset":10,
+	fake.CheckBody(t, f.One(t), `{"metadata":{"created_by":"system"},"graph_id":"agent","name":"ag","limit":5,"offset":10,
 		"sort_by":"created_at","sort_order":"asc","select":["assistant_id","name"]}`)
 }
 
 func TestSearchPage(t *testing.T) {
 	ctx := context.Background()
-	_, c := newFake(t, func(int, call) reply {
-		return reply{Header: map[string]string{"X-Pagination-Next": "6", "X-Pagination-Total": "7"}, Body: `[{"assistant_id":"a"},{"assistant_id":"b"},{"assistant_id":"c"}]`}
+	_, c := fake.NewClient(t, func(int, fake.Request) fake.Reply {
+		return fake.Reply{Header: map[string]string{"X-Pagination-Next": "6", "X-Pagination-Total": "7"}, Body: `[{"assistant_id":"a"},{"assistant_id":"b"},{"assistant_id":"c"}]`}
 	})
 	page, err := c.Assistants.SearchPage(ctx, assistants.SearchParams{Limit: 3, Offset: 3})
 	if err != nil {
@@ -346,7 +243,7 @@ func TestSearchPage(t *testing.T) {
 		t.Errorf("page = %+v, want 3 assistants, next 6, total 7", page)
 	}
 
-	_, c = newFake(t, fixed(`[{"assistant_id":"a"}]`))
+	_, c = fake.NewClient(t, fake.Fixed(200, `[{"assistant_id":"a"}]`))
 	page, err = c.Assistants.SearchPage(ctx, assistants.SearchParams{Limit: 3})
 	if err != nil {
 		t.Fatal(err)
@@ -355,8 +252,8 @@ func TestSearchPage(t *testing.T) {
 		t.Errorf("page = %+v, want 1 assistant, no next, no total", page)
 	}
 
-	_, c = newFake(t, func(int, call) reply {
-		return reply{Header: map[string]string{"X-Pagination-Next": "soon"}, Body: `[]`}
+	_, c = fake.NewClient(t, func(int, fake.Request) fake.Reply {
+		return fake.Reply{Header: map[string]string{"X-Pagination-Next": "soon"}, Body: `[]`}
 	})
 	page, err = c.Assistants.SearchPage(ctx, assistants.SearchParams{})
 	if err != nil || page.Next != -1 {
@@ -366,19 +263,20 @@ func TestSearchPage(t *testing.T) {
 
 // pagedServer serves total assistants a0, a1, ... by offset and limit from
 // the request body, with X-Pagination-Next on full pages if withNext.
-func pagedServer(total int, withNext bool) func(int, call) reply {
-	return func(_ int, c call) reply {
-		limit, _ := c.Body["limit"].(float64)
-		offset, _ := c.Body["offset"].(float64)
+func pagedServer(t *testing.T, total int, withNext bool) func(int, fake.Request) fake.Reply {
+	return func(_ int, r fake.Request) fake.Reply {
+		b := fake.Object(t, r)
+		limit, _ := b["limit"].(float64)
+		offset, _ := b["offset"].(float64)
 		var items []string
 		for i := int(offset); i < total && i < int(offset+limit); i++ {
 			items = append(items, `{"assistant_id":"a`+itoa(i)+`"}`)
 		}
-		r := reply{Body: "[" + strings.Join(items, ",") + "]"}
+		rep := fake.Reply{Body: "[" + strings.Join(items, ",") + "]"}
 		if withNext && len(items) == int(limit) {
-			r.Header = map[string]string{"X-Pagination-Next": itoa(int(offset) + len(items))}
+			rep.Header = map[string]string{"X-Pagination-Next": itoa(int(offset) + len(items))}
 		}
-		return r
+		return rep
 	}
 }
 
@@ -387,7 +285,7 @@ func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 func TestSearchAll(t *testing.T) {
 	ctx := context.Background()
 	for _, withNext := range []bool{true, false} {
-		f, c := newFake(t, pagedServer(8, withNext))
+		f, c := fake.NewClient(t, pagedServer(t, 8, withNext))
 		var ids []string
 		for a, err := range c.Assistants.SearchAll(ctx, assistants.SearchParams{GraphID: "agent", Limit: 3}) {
 			if err != nil {
@@ -398,17 +296,17 @@ func TestSearchAll(t *testing.T) {
 		if want := "a0 a1 a2 a3 a4 a5 a6 a7"; strings.Join(ids, " ") != want {
 			t.Errorf("withNext=%v: ids = %v, want %s", withNext, ids, want)
 		}
-		calls := f.recorded()
+		calls := f.Requests()
 		if len(calls) != 3 {
 			t.Fatalf("withNext=%v: %d requests, want 3 (the short third page ends the walk)", withNext, len(calls))
 		}
-		checkBody(t, calls[0], `{"graph_id":"agent","limit":3}`) // offset 0 is left out
-		checkBody(t, calls[1], `{"graph_id":"agent","limit":3,"offset":3}`)
-		checkBody(t, calls[2], `{"graph_id":"agent","limit":3,"offset":6}`)
+		fake.CheckBody(t, calls[0], `{"graph_id":"agent","limit":3}`) // offset 0 is left out
+		fake.CheckBody(t, calls[1], `{"graph_id":"agent","limit":3,"offset":3}`)
+		fake.CheckBody(t, calls[2], `{"graph_id":"agent","limit":3,"offset":6}`)
 	}
 
 	// A last page that is full ends with an empty one.
-	f, c := newFake(t, pagedServer(6, false))
+	f, c := fake.NewClient(t, pagedServer(t, 6, false))
 	n := 0
 	for _, err := range c.Assistants.SearchAll(ctx, assistants.SearchParams{Limit: 3}) {
 		if err != nil {
@@ -416,16 +314,16 @@ func TestSearchAll(t *testing.T) {
 		}
 		n++
 	}
-	if n != 6 || len(f.recorded()) != 3 {
-		t.Errorf("got %d assistants in %d requests, want 6 in 3", n, len(f.recorded()))
+	if n != 6 || f.Count() != 3 {
+		t.Errorf("got %d assistants in %d requests, want 6 in 3", n, f.Count())
 	}
 
 	// Zero Limit pages by 10; an error ends the walk.
-	f, c = newFake(t, func(n int, cl call) reply {
+	f, c = fake.NewClient(t, func(n int, r fake.Request) fake.Reply {
 		if n == 1 {
-			return reply{Status: 400, Body: "bad offset"}
+			return fake.Reply{Status: 400, ContentType: fake.Text, Body: "bad offset"}
 		}
-		return pagedServer(100, true)(n, cl)
+		return pagedServer(t, 100, true)(n, r)
 	})
 	var got int
 	var gotErr error
@@ -439,38 +337,38 @@ func TestSearchAll(t *testing.T) {
 	if got != 10 || !errors.Is(gotErr, langgraph.ErrBadRequest) {
 		t.Errorf("got %d assistants and err %v, want 10 and a 400", got, gotErr)
 	}
-	if calls := f.recorded(); len(calls) != 2 {
+	if calls := f.Requests(); len(calls) != 2 {
 		t.Errorf("%d requests, want 2", len(calls))
 	} else {
-		checkBody(t, calls[0], `{"limit":10}`)
-		checkBody(t, calls[1], `{"limit":10,"offset":10}`)
+		fake.CheckBody(t, calls[0], `{"limit":10}`)
+		fake.CheckBody(t, calls[1], `{"limit":10,"offset":10}`)
 	}
 
 	// Stopping early sends no further request.
-	f, c = newFake(t, pagedServer(100, true))
+	f, c = fake.NewClient(t, pagedServer(t, 100, true))
 	for range c.Assistants.SearchAll(ctx, assistants.SearchParams{Limit: 5}) {
 		break
 	}
-	if n := len(f.recorded()); n != 1 {
+	if n := f.Count(); n != 1 {
 		t.Errorf("%d requests after break, want 1", n)
 	}
 }
 
 func TestCount(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(`6`))
+	f, c := fake.NewClient(t, fake.Fixed(200, `6`))
 	n, err := c.Assistants.Count(ctx, assistants.CountParams{})
 	if err != nil || n != 6 {
 		t.Fatalf("Count = %d, %v", n, err)
 	}
-	check(t, one(t, f), "POST", "/assistants/count", "")
-	checkBody(t, one(t, f), `{}`)
+	fake.CheckLine(t, f.One(t), "POST", "/assistants/count", "")
+	fake.CheckBody(t, f.One(t), `{}`)
 
-	f, c = newFake(t, fixed(`1`))
+	f, c = fake.NewClient(t, fake.Fixed(200, `1`))
 	if _, err := c.Assistants.Count(ctx, assistants.CountParams{Metadata: map[string]any{"a": 1}, GraphID: "g", Name: "n"}); err != nil {
 		t.Fatal(err)
 	}
-	checkBody(t, one(t, f), `{"metadata":{"a":1},"graph_id":"g","name":"n"}`)
+	fake.CheckBody(t, f.One(t), `{"metadata":{"a":1},"graph_id":"g","name":"n"}`)
 }
 
 const graphJSON = `{"nodes":[{"id":"__start__","type":"schema","data":{"$schema":"x"}},
@@ -489,12 +387,12 @@ func TestGetGraph(t *testing.T) {
 		{assistants.GraphParams{XRayDepth: 2}, "xray=2"},
 		{assistants.GraphParams{XRay: true, XRayDepth: 1}, "xray=1"},
 	} {
-		f, c := newFake(t, fixed(graphJSON))
+		f, c := fake.NewClient(t, fake.Fixed(200, graphJSON))
 		g, err := c.Assistants.GetGraph(ctx, "agent", tc.p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		check(t, one(t, f), "GET", "/assistants/agent/graph", tc.query)
+		fake.CheckLine(t, f.One(t), "GET", "/assistants/agent/graph", tc.query)
 		if len(g.Nodes) != 3 || g.Nodes[1].ID != "agent" || g.Nodes[1].Type != "runnable" || g.Nodes[2].ID != "2" ||
 			g.Nodes[1].Metadata["m"] != float64(1) || string(g.Nodes[2].Data) != `"anon"` {
 			t.Errorf("nodes = %+v", g.Nodes)
@@ -505,28 +403,28 @@ func TestGetGraph(t *testing.T) {
 		}
 	}
 
-	f, c := newFake(t, fixed(graphJSON))
+	f, c := fake.NewClient(t, fake.Fixed(200, graphJSON))
 	if _, err := c.Assistants.GetGraph(ctx, "agent", assistants.GraphParams{XRayDepth: -1}); err == nil {
 		t.Error("negative depth: no error")
 	}
-	if n := len(f.recorded()); n != 0 {
+	if n := f.Count(); n != 0 {
 		t.Errorf("%d requests sent, want 0", n)
 	}
 
-	_, c = newFake(t, fixed(`{"nodes":[{"id":true}],"edges":[]}`))
+	_, c = fake.NewClient(t, fake.Fixed(200, `{"nodes":[{"id":true}],"edges":[]}`))
 	if _, err := c.Assistants.GetGraph(ctx, "agent", assistants.GraphParams{}); err == nil {
 		t.Error("a boolean node id decoded without error")
 	}
 }
 
 func TestGetSchemas(t *testing.T) {
-	f, c := newFake(t, fixed(`{"graph_id":"agent","input_schema":{"type":"object"},"output_schema":{"o":1},
+	f, c := fake.NewClient(t, fake.Fixed(200, `{"graph_id":"agent","input_schema":{"type":"object"},"output_schema":{"o":1},
 		"state_schema":{"s":1},"config_schema":{"c":1},"context_schema":null}`))
 	sc, err := c.Assistants.GetSchemas(context.Background(), "agent")
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "GET", "/assistants/agent/schemas", "")
+	fake.CheckLine(t, f.One(t), "GET", "/assistants/agent/schemas", "")
 	if sc.GraphID != "agent" || string(sc.InputSchema) != `{"type":"object"}` || string(sc.OutputSchema) != `{"o":1}` ||
 		string(sc.StateSchema) != `{"s":1}` || string(sc.ConfigSchema) != `{"c":1}` || string(sc.ContextSchema) != "null" {
 		t.Errorf("schema = %+v", sc)
@@ -539,12 +437,12 @@ func TestGetSubgraphs(t *testing.T) {
 	// one input_schema/... Both decode.
 	body := `{"child":{"state":{"s":1},"input":{"i":1},"output":{"o":1},"config":{"c":1}},
 		"child|inner":{"state_schema":{"s":2},"input_schema":{"i":2},"context_schema":{"x":2}}}`
-	f, c := newFake(t, fixed(body))
+	f, c := fake.NewClient(t, fake.Fixed(200, body))
 	subs, err := c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "GET", "/assistants/subgraph/subgraphs", "recurse=false")
+	fake.CheckLine(t, f.One(t), "GET", "/assistants/subgraph/subgraphs", "recurse=false")
 	child, inner := subs["child"], subs["child|inner"]
 	if len(subs) != 2 || string(child.StateSchema) != `{"s":1}` || string(child.InputSchema) != `{"i":1}` ||
 		string(child.OutputSchema) != `{"o":1}` || string(child.ConfigSchema) != `{"c":1}` {
@@ -554,14 +452,14 @@ func TestGetSubgraphs(t *testing.T) {
 		t.Errorf("child|inner = %+v", inner)
 	}
 
-	f, c = newFake(t, fixed(`{}`))
+	f, c = fake.NewClient(t, fake.Fixed(200, `{}`))
 	subs, err = c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{Namespace: "child|a/b", Recurse: true})
 	if err != nil || subs == nil || len(subs) != 0 {
 		t.Fatalf("subs = %v, %v", subs, err)
 	}
-	check(t, one(t, f), "GET", "/assistants/subgraph/subgraphs/child%7Ca%2Fb", "recurse=true")
+	fake.CheckLine(t, f.One(t), "GET", "/assistants/subgraph/subgraphs/child%7Ca%2Fb", "recurse=true")
 
-	_, c = newFake(t, fixed(`null`))
+	_, c = fake.NewClient(t, fake.Fixed(200, `null`))
 	subs, err = c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{})
 	if err != nil || subs == nil {
 		t.Errorf("null body: subs = %v, %v; want an empty map", subs, err)
@@ -570,40 +468,40 @@ func TestGetSubgraphs(t *testing.T) {
 
 func TestGetVersions(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(`[{"assistant_id":"a1","version":2,"graph_id":"agent","config":{},"context":{},"name":"y",
+	f, c := fake.NewClient(t, fake.Fixed(200, `[{"assistant_id":"a1","version":2,"graph_id":"agent","config":{},"context":{},"name":"y",
 		"description":null,"metadata":{"k":"v"},"created_at":"2026-11-27T00:17:21.722Z"},{"assistant_id":"a1","version":1}]`))
 	vs, err := c.Assistants.GetVersions(ctx, "a1", assistants.VersionsParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, one(t, f), "POST", "/assistants/a1/versions", "")
-	checkBody(t, one(t, f), `{}`)
+	fake.CheckLine(t, f.One(t), "POST", "/assistants/a1/versions", "")
+	fake.CheckBody(t, f.One(t), `{}`)
 	if len(vs) != 2 || vs[0].Version != 2 || vs[0].Name != "y" || vs[0].Metadata["k"] != "v" || vs[0].CreatedAt.IsZero() || vs[1].Version != 1 {
 		t.Errorf("versions = %+v", vs)
 	}
 
-	f, c = newFake(t, fixed(`[]`))
+	f, c = fake.NewClient(t, fake.Fixed(200, `[]`))
 	if _, err := c.Assistants.GetVersions(ctx, "a1", assistants.VersionsParams{Metadata: map[string]any{"k": "v"}, Limit: 2, Offset: 1}); err != nil {
 		t.Fatal(err)
 	}
-	checkBody(t, one(t, f), `{"metadata":{"k":"v"},"limit":2,"offset":1}`)
+	fake.CheckBody(t, f.One(t), `{"metadata":{"k":"v"},"limit":2,"offset":1}`)
 }
 
 func TestSetLatest(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, fixed(assistantJSON))
+	f, c := fake.NewClient(t, fake.Fixed(200, assistantJSON))
 	a, err := c.Assistants.SetLatest(ctx, "a1", 3)
 	if err != nil || a.Version != 3 {
 		t.Fatalf("SetLatest = %+v, %v", a, err)
 	}
-	check(t, one(t, f), "POST", "/assistants/a1/latest", "")
-	checkBody(t, one(t, f), `{"version":3}`)
+	fake.CheckLine(t, f.One(t), "POST", "/assistants/a1/latest", "")
+	fake.CheckBody(t, f.One(t), `{"version":3}`)
 
-	f, c = newFake(t, fixed(assistantJSON))
+	f, c = fake.NewClient(t, fake.Fixed(200, assistantJSON))
 	if _, err := c.Assistants.SetLatest(ctx, "a1", 0); err == nil {
 		t.Error("version 0: no error")
 	}
-	if n := len(f.recorded()); n != 0 {
+	if n := f.Count(); n != 0 {
 		t.Errorf("%d requests sent, want 0", n)
 	}
 }
@@ -612,12 +510,12 @@ func TestSetLatest(t *testing.T) {
 // the updates are, the calls that create something are not.
 func TestRetryPolicy(t *testing.T) {
 	ctx := context.Background()
-	flaky := func(body string) func(int, call) reply {
-		return func(n int, _ call) reply {
+	flaky := func(body string) func(int, fake.Request) fake.Reply {
+		return func(n int, _ fake.Request) fake.Reply {
 			if n == 0 {
-				return reply{Status: http.StatusServiceUnavailable, Body: "busy"}
+				return fake.Reply{Status: http.StatusServiceUnavailable, ContentType: fake.Text, Body: "busy"}
 			}
-			return reply{Body: body}
+			return fake.Reply{Body: body}
 		}
 	}
 	for _, tc := range []struct {
@@ -658,9 +556,9 @@ func TestRetryPolicy(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, c := newFake(t, flaky(tc.body))
+			f, c := fake.NewClient(t, flaky(tc.body))
 			err := tc.do(&c.Assistants)
-			n := len(f.recorded())
+			n := f.Count()
 			if tc.retry {
 				if err != nil || n != 2 {
 					t.Errorf("err = %v after %d requests, want success after 2", err, n)
@@ -673,20 +571,11 @@ func TestRetryPolicy(t *testing.T) {
 }
 
 func TestRequestOptions(t *testing.T) {
-	var auth string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		auth = r.Header.Get("Authorization")
-		_, _ = io.WriteString(w, assistantJSON)
-	}))
-	defer srv.Close()
-	c, err := client.New(langgraph.WithBaseURL(srv.URL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken("default"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, c := fake.NewClient(t, fake.Fixed(200, assistantJSON), langgraph.WithBearerToken("default"))
 	if _, err := c.Assistants.Get(context.Background(), "a", langgraph.WithBearerToken("per-call")); err != nil {
 		t.Fatal(err)
 	}
-	if auth != "Bearer per-call" {
-		t.Errorf("Authorization = %q, want the per-call token", auth)
+	if got := f.One(t).BearerToken(); got != "per-call" {
+		t.Errorf("bearer token = %q, want the per-call token", got)
 	}
 }

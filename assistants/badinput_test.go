@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/langgraph-go/langgraph/assistants"
+	"github.com/langgraph-go/langgraph/internal/fake"
 )
 
 // TestBadInputIsAnError: negative limits and offsets, empty ids and bad
 // versions are refused with an error before any request, never a panic.
 func TestBadInputIsAnError(t *testing.T) {
-	f, c := newFake(t, func(int, call) reply { return reply{Status: 200, Body: `[]`} })
+	f, c := fake.NewClient(t, fake.Fixed(200, `[]`))
 	ctx := context.Background()
 	s := c.Assistants
 	for _, tc := range []struct {
@@ -48,7 +49,7 @@ func TestBadInputIsAnError(t *testing.T) {
 			}
 		})
 	}
-	if n := len(f.recorded()); n != 0 {
+	if n := f.Count(); n != 0 {
 		t.Errorf("%d requests sent for bad input", n)
 	}
 }

@@ -1,18 +1,15 @@
 package assistants_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/assistants"
-	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/internal/testserver"
 	"github.com/langgraph-go/langgraph/threads"
 )
@@ -22,25 +19,6 @@ import (
 var srv *testserver.Server
 
 func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
-
-// integration resets the server's state and returns a context bounded for
-// the test and a client authenticated as alice.
-func integration(t *testing.T) (context.Context, *client.Client) {
-	t.Helper()
-	if srv == nil {
-		t.Skip("integration test: no test server (-short or " + testserver.SkipEnv + "=1)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	if err := srv.Reset(ctx); err != nil {
-		t.Fatalf("reset: %v\n%s", err, srv.Log())
-	}
-	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenAlice))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ctx, c
-}
 
 func mustJSON(t *testing.T, raw json.RawMessage) map[string]any {
 	t.Helper()
@@ -52,7 +30,7 @@ func mustJSON(t *testing.T, raw json.RawMessage) map[string]any {
 }
 
 func TestIntegrationSystemAssistant(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	found, err := c.Assistants.Search(ctx, assistants.SearchParams{GraphID: testserver.GraphAgent})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +61,7 @@ func TestIntegrationSystemAssistant(t *testing.T) {
 }
 
 func TestIntegrationLifecycle(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	created, err := c.Assistants.Create(ctx, assistants.CreateParams{
 		GraphID:     "agent",
 		Name:        "Lifecycle One",
@@ -194,7 +172,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 }
 
 func TestIntegrationCreateWithID(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	const id = "0190e3c4-1111-7000-8000-000000000001"
 	a, err := c.Assistants.Create(ctx, assistants.CreateParams{GraphID: "interrupt", AssistantID: id, Name: "fixed"})
 	if err != nil {
@@ -218,7 +196,7 @@ func TestIntegrationCreateWithID(t *testing.T) {
 }
 
 func TestIntegrationDeleteThreads(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	newPair := func() (string, string) {
 		a, err := c.Assistants.Create(ctx, assistants.CreateParams{GraphID: "agent"})
 		if err != nil {
@@ -249,7 +227,7 @@ func TestIntegrationDeleteThreads(t *testing.T) {
 }
 
 func TestIntegrationGraphAndSchemas(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	nodeIDs := func(g *assistants.Graph) []string {
 		var ids []string
 		for _, n := range g.Nodes {
@@ -333,7 +311,7 @@ func TestIntegrationGraphAndSchemas(t *testing.T) {
 }
 
 func TestIntegrationSearch(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	want := map[string]bool{}
 	for i := range 7 {
 		a, err := c.Assistants.Create(ctx, assistants.CreateParams{
@@ -428,12 +406,9 @@ func TestIntegrationSearch(t *testing.T) {
 }
 
 func TestIntegrationAuth(t *testing.T) {
-	ctx, alice := integration(t)
-	anon, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = anon.Assistants.Get(ctx, "agent")
+	ctx, alice := srv.Setup(t), srv.Client(t, testserver.Alice)
+	anon := srv.Client(t, testserver.User{})
+	_, err := anon.Assistants.Get(ctx, "agent")
 	var apiErr *langgraph.APIError
 	if !errors.Is(err, langgraph.ErrUnauthorized) || !errors.As(err, &apiErr) {
 		t.Fatalf("no credentials: err = %v, want ErrUnauthorized", err)
@@ -463,7 +438,7 @@ func TestIntegrationAuth(t *testing.T) {
 // segment and that dot ids, which no escaping keeps in their segment, are
 // refused: none of them may reach another route.
 func TestIntegrationEscaping(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	for _, id := range []string{"agent/graph", "agent?x=1", "agent%2Fgraph"} {
 		_, err := c.Assistants.Get(ctx, id)
 		if !errors.Is(err, langgraph.ErrNotFound) {

@@ -149,10 +149,20 @@ func Object(t testing.TB, r Request) map[string]any {
 	return m
 }
 
-// Check fails the test unless r is method path?query (compared as decoded
-// query parameters) with the JSON body want, or no body when want is "". A
-// JSON body must come with Content-Type application/json.
+// Text is the Content-Type of the JS server's errors.
+const Text = "text/plain;charset=UTF-8"
+
+// Check fails the test unless r is method path?query (see CheckLine) with
+// the JSON body want, or no body when want is "" (see CheckBody).
 func Check(t testing.TB, r Request, method, path, query, want string) {
+	t.Helper()
+	CheckLine(t, r, method, path, query)
+	CheckBody(t, r, want)
+}
+
+// CheckLine fails the test unless r is method path?query, the query compared
+// as decoded parameters.
+func CheckLine(t testing.TB, r Request, method, path, query string) {
 	t.Helper()
 	q, err := url.ParseQuery(query)
 	if err != nil {
@@ -168,6 +178,12 @@ func Check(t testing.TB, r Request, method, path, query, want string) {
 	if r.Method != method || r.Path != path || !reflect.DeepEqual(got, q) {
 		t.Errorf("request = %s %s ?%s, want %s %s ?%s", r.Method, r.Path, r.Query.Encode(), method, path, query)
 	}
+}
+
+// CheckBody fails the test unless r's body is the JSON value want, sent as
+// application/json, or r has no body when want is "".
+func CheckBody(t testing.TB, r Request, want string) {
+	t.Helper()
 	if want == "" {
 		if r.Body != nil {
 			t.Errorf("body = %s, want none", r.Body)
