@@ -178,17 +178,16 @@ const cleanupTimeout = 10 * time.Second
 func (g *RemoteGraph) dropThread(ctx context.Context, tid, runID string, ended bool) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
+	var errs []error
 	if !ended {
 		ids := []string{runID}
 		if runID == "" {
 			list, err := g.client.Runs.List(ctx, tid, runs.ListParams{})
 			if errors.Is(err, langgraph.ErrNotFound) {
-				return nil // the thread was never created
-			}
-			if err != nil {
-				return g.cleanupError(tid, err)
+				return nil // the run was refused: no thread was created
 			}
 			ids = ids[:0]
+			errs = append(errs, err)
 			for _, r := range list {
 				if r.Status == langgraph.StatusPending || r.Status == langgraph.StatusRunning {
 					ids = append(ids, r.RunID)
@@ -196,20 +195,19 @@ func (g *RemoteGraph) dropThread(ctx context.Context, tid, runID string, ended b
 			}
 		}
 		for _, id := range ids {
-			err := g.client.Runs.Cancel(ctx, tid, id, runs.CancelParams{Wait: true})
-			if err != nil && !errors.Is(err, langgraph.ErrNotFound) {
-				return g.cleanupError(tid, err)
+			if err := g.client.Runs.Cancel(ctx, tid, id, runs.CancelParams{Wait: true}); !errors.Is(err, langgraph.ErrNotFound) {
+				errs = append(errs, err)
 			}
 		}
 	}
-	if err := g.client.Threads.Delete(ctx, tid); err != nil && !errors.Is(err, langgraph.ErrNotFound) {
-		return g.cleanupError(tid, err)
+	// Delete even when a cancel failed: the thread is what the caller sees.
+	if err := g.client.Threads.Delete(ctx, tid); !errors.Is(err, langgraph.ErrNotFound) {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("remotegraph %q: deleting the temporary thread %s: %w", g.name, tid, err)
 	}
 	return nil
-}
-
-func (g *RemoteGraph) cleanupError(tid string, err error) error {
-	return fmt.Errorf("remotegraph %q: deleting the temporary thread %s: %w", g.name, tid, err)
 }
 
 // newThreadID returns a random (version 4) UUID.

@@ -289,3 +289,65 @@ func TestNewErrors(t *testing.T) {
 		}
 	}
 }
+
+// A node cancelled before the server named its run still stops the run and
+// deletes its temporary thread: it lists the thread's runs, cancels those
+// still going (waiting for them to stop), then deletes the thread, with the
+// credentials of the cancelled context.
+func TestNodeCancelledBeforeRunKnown(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	waiting := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+		tid := strings.Split(r.URL.Path, "/")[2]
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/runs/wait"):
+			_, _ = io.Copy(io.Discard, r.Body) // then the server sees the client go
+			close(waiting)
+			<-r.Context().Done() // no answer, not even headers, before the cancel
+			return
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/runs"):
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `[
+				{"run_id":"r-done","thread_id":"`+tid+`","assistant_id":"a","status":"success"},
+				{"run_id":"r-going","thread_id":"`+tid+`","assistant_id":"a","status":"running"}]`)
+		default:
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	c, err := client.New(langgraph.WithBaseURL(ts.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := remotegraph.New(c, "graph-x", remotegraph.Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(langgraph.ContextWithOptions(context.Background(), langgraph.WithBearerToken("user-token")))
+	go func() {
+		<-waiting
+		cancel()
+	}()
+	if _, err := g.Node()(ctx, map[string]any{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 4 {
+		t.Fatalf("requests %q, want wait, list, cancel, delete", seen)
+	}
+	tid := strings.Split(strings.Fields(seen[0])[1], "/")[2]
+	want := []string{
+		"POST /threads/" + tid + "/runs/wait Bearer user-token",
+		"GET /threads/" + tid + "/runs Bearer user-token",
+		"POST /threads/" + tid + "/runs/r-going/cancel?wait=1 Bearer user-token",
+		"DELETE /threads/" + tid + " Bearer user-token",
+	}
+	if !slices.Equal(seen, want) {
+		t.Errorf("requests\n%q\nwant\n%q", seen, want)
+	}
+}

@@ -91,7 +91,9 @@ func (p *StreamParams) runParams() RunParams {
 // Interrupts: at the top level an interrupt is data (the __interrupt__ of a
 // values or updates part). When nested (a caller namespace is set), the
 // stream ends after the part that carries the interrupt with an
-// *InterruptError, as LangGraph's RemoteGraph raises GraphInterrupt.
+// *InterruptError, as LangGraph's RemoteGraph raises GraphInterrupt; the run
+// can be resumed only when it has a thread id (see Threads in the package
+// documentation).
 //
 // Errors: a remote failure ends the stream with its "error" part yielded
 // together with a *RemoteError. Stream also asks the server for the updates
