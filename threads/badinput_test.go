@@ -6,13 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/threads"
 )
 
 // TestBadInputIsAnError: bad arguments are refused with an error before any
 // request, never with a panic.
 func TestBadInputIsAnError(t *testing.T) {
-	f, c := newFake(t, 200, `[]`)
+	f, c := fake.NewClient(t, fake.Fixed(200, `[]`), tok, noRetries)
 	ctx := context.Background()
 	s := c.Threads
 	firstErr := func(seq func(func(threads.Thread, error) bool)) error {
@@ -49,10 +50,8 @@ func TestBadInputIsAnError(t *testing.T) {
 			}
 		})
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.reqs) != 0 {
-		t.Errorf("%d requests sent for bad input", len(f.reqs))
+	if n := f.Count(); n != 0 {
+		t.Errorf("%d requests sent for bad input", n)
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
@@ -25,39 +24,6 @@ import (
 var srv *testserver.Server
 
 func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
-
-// integration resets the server's state and returns a context bounded for
-// the test and a client authenticated as alice.
-func integration(t *testing.T) (context.Context, *client.Client) {
-	t.Helper()
-	if srv == nil {
-		t.Skip("integration test: no test server (-short)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	if err := srv.Reset(ctx); err != nil {
-		t.Fatalf("reset: %v\n%s", err, srv.Log())
-	}
-	return ctx, userClient(t, testserver.Alice)
-}
-
-// userClient returns a client that authenticates as u (Bearer token or
-// x-api-key), with no API key from the environment.
-func userClient(t *testing.T, u testserver.User) *client.Client {
-	t.Helper()
-	opts := []langgraph.Option{langgraph.WithBaseURL(srv.URL())}
-	if u.Token != "" {
-		opts = append(opts, langgraph.WithoutAPIKey(), langgraph.WithBearerToken(u.Token))
-	} else {
-		// An explicit key: the environment is not read.
-		opts = append(opts, langgraph.WithAPIKey(u.APIKey))
-	}
-	c, err := client.New(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 func newUUID(t *testing.T) string {
 	t.Helper()
@@ -134,7 +100,7 @@ func (s agentState) contents() []string {
 }
 
 func TestIntegrationCreateGetUpdateDelete(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	id := newUUID(t)
 	created, err := c.Threads.Create(ctx, threads.CreateParams{
 		ThreadID: id,
@@ -241,7 +207,7 @@ func TestIntegrationCreateGetUpdateDelete(t *testing.T) {
 }
 
 func TestIntegrationSupersteps(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	th, err := c.Threads.Create(ctx, threads.CreateParams{
 		GraphID: testserver.GraphInterrupt,
 		Supersteps: []threads.Superstep{
@@ -272,7 +238,7 @@ func TestIntegrationSupersteps(t *testing.T) {
 }
 
 func TestIntegrationSearchAndCount(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	var all []string
 	colour := map[string]string{}
 	for i := range 6 {
@@ -418,7 +384,7 @@ func TestIntegrationSearchAndCount(t *testing.T) {
 }
 
 func TestIntegrationSearchAll(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	const n = 23 // more than two pages of 10
 	var want []string
 	for i := range n {
@@ -500,7 +466,7 @@ func runAgent(ctx context.Context, t *testing.T, c *client.Client, text string) 
 }
 
 func TestIntegrationCopy(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	src := runAgent(ctx, t, c, "copy me")
 	cp, err := c.Threads.Copy(ctx, src)
 	if err != nil {
@@ -558,7 +524,7 @@ func TestIntegrationCopy(t *testing.T) {
 }
 
 func TestIntegrationGetState(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 
 	// A thread that never ran.
 	empty, err := c.Threads.Create(ctx, threads.CreateParams{GraphID: testserver.GraphAgent})
@@ -708,7 +674,7 @@ func TestIntegrationGetState(t *testing.T) {
 }
 
 func TestIntegrationUpdateState(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	th, err := c.Threads.Create(ctx, threads.CreateParams{GraphID: testserver.GraphSubgraph})
 	if err != nil {
 		t.Fatal(err)
@@ -803,7 +769,7 @@ func TestIntegrationUpdateState(t *testing.T) {
 }
 
 func TestIntegrationHistory(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := runAgent(ctx, t, c, "one")
 	if _, err := c.Runs.Wait(ctx, tid, testserver.GraphAgent, runs.CreateParams{Input: hello("two")}); err != nil {
 		t.Fatal(err)
@@ -881,14 +847,12 @@ func newAgentThread(ctx context.Context, t *testing.T, c *client.Client) string 
 // TestIntegrationScoping checks that threads belong to the user who created
 // them, for Bearer and x-api-key users alike.
 func TestIntegrationScoping(t *testing.T) {
-	ctx, _ := integration(t)
+	srv.Setup(t)
 	for _, pair := range [][2]testserver.User{{testserver.Alice, testserver.Bob}, {testserver.Carol, testserver.Dave}, {testserver.Alice, testserver.Carol}} {
 		owner, other := pair[0], pair[1]
 		t.Run(owner.Identity+"/"+other.Identity, func(t *testing.T) {
-			if err := srv.Reset(ctx); err != nil {
-				t.Fatal(err)
-			}
-			oc, xc := userClient(t, owner), userClient(t, other)
+			ctx := srv.Setup(t)
+			oc, xc := srv.Client(t, owner), srv.Client(t, other)
 			var mine []string
 			for i := range 3 {
 				th, err := oc.Threads.Create(ctx, threads.CreateParams{Metadata: map[string]any{"i": i, "shared": "tag"}, GraphID: testserver.GraphAgent})

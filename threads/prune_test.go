@@ -2,87 +2,18 @@ package threads_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/threads"
 )
 
-// recorded is one request seen by a fake server.
-type recorded struct {
-	Method, Path, RawQuery string
-	Header                 http.Header
-	Body                   string
-}
-
-// fake is an httptest server that records requests and answers each with
-// status and body.
-type fake struct {
-	mu     sync.Mutex
-	reqs   []recorded
-	status int
-	body   string
-}
-
-func newFake(t *testing.T, status int, body string) (*fake, *client.Client) {
-	t.Helper()
-	f := &fake{status: status, body: body}
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		f.mu.Lock()
-		f.reqs = append(f.reqs, recorded{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), string(b)})
-		f.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(f.status)
-		_, _ = io.WriteString(w, f.body)
-	}))
-	t.Cleanup(s.Close)
-	c, err := client.New(langgraph.WithBaseURL(s.URL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken("tok"), langgraph.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f, c
-}
-
-func (f *fake) only(t *testing.T) recorded {
-	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.reqs) != 1 {
-		t.Fatalf("%d requests, want 1: %+v", len(f.reqs), f.reqs)
-	}
-	return f.reqs[0]
-}
-
-func (f *fake) count() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.reqs)
-}
-
-// jsonEqual fails unless got and want are the same JSON value.
-func jsonEqual(t *testing.T, what, got, want string) {
-	t.Helper()
-	var g, w any
-	if err := json.Unmarshal([]byte(got), &g); err != nil {
-		t.Fatalf("%s: body %q is not JSON: %v", what, got, err)
-	}
-	if err := json.Unmarshal([]byte(want), &w); err != nil {
-		t.Fatal(err)
-	}
-	gb, _ := json.Marshal(g)
-	wb, _ := json.Marshal(w)
-	if string(gb) != string(wb) {
-		t.Errorf("%s: body = %s, want %s", what, gb, wb)
-	}
-}
+// The options of the fakes' clients: a bearer token, no retries.
+var tok, noRetries = langgraph.WithBearerToken("tok"), langgraph.WithMaxRetries(0)
 
 func TestPrune(t *testing.T) {
 	for _, tc := range []struct {
@@ -95,7 +26,7 @@ func TestPrune(t *testing.T) {
 		{"keep_latest", threads.PruneKeepLatest, `{"thread_ids":["t1","t2"],"strategy":"keep_latest"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, c := newFake(t, 200, `{"pruned_count": 2}`)
+			f, c := fake.NewClient(t, fake.Fixed(200, `{"pruned_count": 2}`), tok, noRetries)
 			res, err := c.Threads.Prune(context.Background(), []string{"t1", "t2"}, tc.strategy)
 			if err != nil {
 				t.Fatal(err)
@@ -103,40 +34,37 @@ func TestPrune(t *testing.T) {
 			if res.PrunedCount != 2 {
 				t.Errorf("PrunedCount = %d, want 2", res.PrunedCount)
 			}
-			r := f.only(t)
-			if r.Method != http.MethodPost || r.Path != "/threads/prune" || r.RawQuery != "" {
-				t.Errorf("request = %s %s?%s, want POST /threads/prune", r.Method, r.Path, r.RawQuery)
-			}
-			if r.Header.Get("Content-Type") != "application/json" || r.Header.Get("Authorization") != "Bearer tok" {
+			r := f.One(t)
+			fake.Check(t, r, http.MethodPost, "/threads/prune", "", tc.want)
+			if r.BearerToken() != "tok" {
 				t.Errorf("headers = %v", r.Header)
 			}
-			jsonEqual(t, "Prune", r.Body, tc.want)
 		})
 	}
 }
 
 func TestPruneErrors(t *testing.T) {
-	f, c := newFake(t, 200, `{"pruned_count": 0}`)
+	f, c := fake.NewClient(t, fake.Fixed(200, `{"pruned_count": 0}`), tok, noRetries)
 	if _, err := c.Threads.Prune(context.Background(), nil, threads.PruneDelete); err == nil {
 		t.Error("Prune(no ids) succeeded")
 	}
-	if f.count() != 0 {
-		t.Errorf("Prune(no ids) sent %d requests", f.count())
+	if f.Count() != 0 {
+		t.Errorf("Prune(no ids) sent %d requests", f.Count())
 	}
 
 	// The JS server has no such route: a typed 404.
-	f, c = newFake(t, 404, `{"detail":"Not Found"}`)
+	f, c = fake.NewClient(t, fake.Fixed(404, `{"detail":"Not Found"}`), tok, noRetries)
 	_, err := c.Threads.Prune(context.Background(), []string{"t1"}, threads.PruneKeepLatest)
 	var apiErr *langgraph.APIError
 	if !errors.Is(err, langgraph.ErrNotFound) || !errors.As(err, &apiErr) || apiErr.Message != "Not Found" {
 		t.Errorf("Prune on a server without it = %v, want ErrNotFound", err)
 	}
-	if f.count() != 1 {
-		t.Errorf("%d requests, want 1", f.count())
+	if f.Count() != 1 {
+		t.Errorf("%d requests, want 1", f.Count())
 	}
 
 	// A body that is not the expected object.
-	_, c = newFake(t, 200, `[1,2]`)
+	_, c = fake.NewClient(t, fake.Fixed(200, `[1,2]`), tok, noRetries)
 	if _, err := c.Threads.Prune(context.Background(), []string{"t1"}, ""); err == nil {
 		t.Error("Prune decoded a list as its result")
 	}
@@ -243,28 +171,19 @@ func TestStateAndHistoryRequests(t *testing.T) {
 			if tc.path == "/threads/t1/history" {
 				body = `[]`
 			}
-			f, c := newFake(t, 200, body)
+			f, c := fake.NewClient(t, fake.Fixed(200, body), tok, noRetries)
 			if err := tc.call(c); err != nil {
 				t.Fatal(err)
 			}
-			r := f.only(t)
-			if r.Method != tc.method || r.Path != tc.path || r.RawQuery != tc.raw {
-				t.Errorf("request = %s %s?%s, want %s %s?%s", r.Method, r.Path, r.RawQuery, tc.method, tc.path, tc.raw)
-			}
-			if tc.body == "" {
-				if r.Body != "" {
-					t.Errorf("body = %s, want none", r.Body)
-				}
-				return
-			}
-			jsonEqual(t, tc.name, r.Body, tc.body)
+			r := f.One(t)
+			fake.Check(t, r, tc.method, tc.path, tc.raw, tc.body)
 		})
 	}
 }
 
 func TestCreateAndSearchBodies(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, 200, `{"thread_id":"t1","metadata":{}}`)
+	f, c := fake.NewClient(t, fake.Fixed(200, `{"thread_id":"t1","metadata":{}}`), tok, noRetries)
 	_, err := c.Threads.Create(ctx, threads.CreateParams{
 		ThreadID: "t1",
 		Metadata: map[string]any{"a": 1},
@@ -279,11 +198,11 @@ func TestCreateAndSearchBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jsonEqual(t, "Create", f.only(t).Body, `{"thread_id":"t1","metadata":{"a":1,"graph_id":"agent"},"if_exists":"do_nothing",
+	fake.CheckBody(t, f.One(t), `{"thread_id":"t1","metadata":{"a":1,"graph_id":"agent"},"if_exists":"do_nothing",
 		"supersteps":[{"updates":[{"values":{"x":1},"as_node":"n"},{"values":null,"command":{"goto":"m"},"as_node":"n"}]}],
 		"ttl":{"ttl":90,"strategy":"delete"}}`)
 
-	f, c = newFake(t, 200, `[]`)
+	f, c = fake.NewClient(t, fake.Fixed(200, `[]`), tok, noRetries)
 	_, err = c.Threads.Search(ctx, threads.SearchParams{
 		Metadata: map[string]any{"a": 1}, Values: map[string]any{"b": 2}, IDs: []string{"t1"}, Status: langgraph.StatusBusy,
 		Limit: 5, Offset: 10, SortBy: threads.SortByUpdatedAt, SortOrder: langgraph.Asc, Select: []string{"thread_id"},
@@ -292,20 +211,20 @@ func TestCreateAndSearchBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := f.only(t)
+	r := f.One(t)
 	if r.Method != "POST" || r.Path != "/threads/search" {
 		t.Errorf("request = %s %s", r.Method, r.Path)
 	}
-	jsonEqual(t, "Search", r.Body, `{"metadata":{"a":1},"values":{"b":2},"ids":["t1"],"status":"busy","limit":5,"offset":10,
+	fake.CheckBody(t, r, `{"metadata":{"a":1},"values":{"b":2},"ids":["t1"],"status":"busy","limit":5,"offset":10,
 		"sort_by":"updated_at","sort_order":"asc","select":["thread_id"],"extract":{"last":"values.messages[-1]"}}`)
 
-	f, c = newFake(t, 200, `{"thread_id":"t1"}`)
+	f, c = fake.NewClient(t, fake.Fixed(200, `{"thread_id":"t1"}`), tok, noRetries)
 	if _, err := c.Threads.Update(ctx, "t1", threads.UpdateParams{ReturnMinimal: true}); err != nil {
 		t.Fatal(err)
 	}
-	r = f.only(t)
+	r = f.One(t)
 	if r.Method != "PATCH" || r.Header.Get("Prefer") != "return=minimal" {
 		t.Errorf("Update(ReturnMinimal) = %s with Prefer %q", r.Method, r.Header.Get("Prefer"))
 	}
-	jsonEqual(t, "Update", r.Body, `{"metadata":{}}`)
+	fake.CheckBody(t, r, `{"metadata":{}}`)
 }

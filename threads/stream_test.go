@@ -6,17 +6,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/langgraph-go/langgraph"
-	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/internal/testserver"
 	"github.com/langgraph-go/langgraph/threads"
 )
@@ -24,33 +22,8 @@ import (
 // The JS server has no thread stream: these tests use a fake that follows
 // the Python server's wire contract (GET /threads/{id}/stream, Last-Event-ID).
 
-type streamReq struct{ Path, Query, LastEventID, Auth string }
-
-func streamFake(t *testing.T, h func(n int, w http.ResponseWriter, r *http.Request)) (*client.Client, func() []streamReq) {
-	t.Helper()
-	var mu sync.Mutex
-	var reqs []streamReq
-	f := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		n := len(reqs)
-		reqs = append(reqs, streamReq{r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Get("Last-Event-ID"), r.Header.Get("Authorization")})
-		mu.Unlock()
-		h(n, w, r)
-	}))
-	t.Cleanup(f.Close)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	t.Cleanup(tr.CloseIdleConnections)
-	c, err := client.New(langgraph.WithBaseURL(f.URL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken("thread-token"),
-		langgraph.WithHTTPClient(&http.Client{Transport: tr}), langgraph.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, func() []streamReq {
-		mu.Lock()
-		defer mu.Unlock()
-		return slices.Clone(reqs)
-	}
-}
+// streamClient is the options of the fakes' clients.
+var streamClient = langgraph.Options(langgraph.WithBearerToken("thread-token"), langgraph.WithMaxRetries(0))
 
 func checkNoLeaks(t *testing.T) {
 	opt := goleak.IgnoreCurrent()
@@ -67,13 +40,14 @@ var quick = langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait: 2 * ti
 
 func TestJoinStreamRequestAndEvents(t *testing.T) {
 	checkNoLeaks(t)
-	c, reqs := streamFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		sendEvents(w, "event: metadata\ndata: {\"run_id\":\"r1\"}\nid: 4\n\n"+
 			"event: values\ndata: {\"a\":1}\nid: 5\n\n"+
 			"event: error\ndata: {\"error\":\"ValueError\",\"message\":\"bad\"}\nid: 6\n\n"+
 			"event: metadata\ndata: {\"run_id\":\"r2\"}\nid: 7\n\n"+
 			"event: updates|sub:1\ndata: {}\nid: 8\n\n")
 	})
+	c := f.Client(streamClient)
 	var events []string
 	var runErr *langgraph.RunError
 	for p, err := range c.Threads.JoinStream(context.Background(), "t/1", threads.JoinStreamParams{
@@ -90,16 +64,16 @@ func TestJoinStreamRequestAndEvents(t *testing.T) {
 	if runErr == nil || runErr.Name != "ValueError" || runErr.Message != "bad" || runErr.ThreadID != "t/1" {
 		t.Errorf("run error = %+v", runErr)
 	}
-	r := reqs()
-	if len(r) != 1 || r[0].Path != "/threads/t%2F1/stream" || r[0].Query != "stream_mode=run_modes&stream_mode=lifecycle" ||
-		r[0].LastEventID != "3" || r[0].Auth != "Bearer thread-token" {
+	r := f.Requests()
+	if len(r) != 1 || r[0].Path != "/threads/t%2F1/stream" || r[0].Query.Encode() != "stream_mode=run_modes&stream_mode=lifecycle" ||
+		r[0].Header.Get("Last-Event-ID") != "3" || r[0].BearerToken() != "thread-token" {
 		t.Errorf("requests = %+v", r)
 	}
 }
 
 func TestJoinStreamReconnects(t *testing.T) {
 	checkNoLeaks(t)
-	c, reqs := streamFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch n {
 		case 0:
 			sendEvents(w, "event: values\ndata: 1\nid: 1\n\nevent: values\ndata: 2\nid: 2\n\nevent: val")
@@ -110,6 +84,7 @@ func TestJoinStreamReconnects(t *testing.T) {
 			sendEvents(w, "event: values\ndata: 2\nid: 2\n\nevent: values\ndata: 3\nid: 3\n\n")
 		}
 	})
+	c := f.Client(streamClient)
 	var calls []langgraph.Reconnect
 	p := threads.JoinStreamParams{Reconnect: quick}
 	p.Reconnect.OnReconnect = func(r langgraph.Reconnect) { calls = append(calls, r) }
@@ -123,12 +98,12 @@ func TestJoinStreamReconnects(t *testing.T) {
 	if want := []string{"1=1", "2=2", "3=3"}; !slices.Equal(ids, want) {
 		t.Errorf("events = %v, want %v", ids, want)
 	}
-	r := reqs()
-	if len(r) != 3 || r[0].LastEventID != "" || r[1].LastEventID != "2" || r[2].LastEventID != "2" {
+	r := f.Requests()
+	if len(r) != 3 || r[0].Header.Get("Last-Event-ID") != "" || r[1].Header.Get("Last-Event-ID") != "2" || r[2].Header.Get("Last-Event-ID") != "2" {
 		t.Errorf("requests = %+v", r)
 	}
 	for _, q := range r {
-		if q.Auth != "Bearer thread-token" {
+		if q.BearerToken() != "thread-token" {
 			t.Errorf("request without credentials: %+v", q)
 		}
 	}
@@ -139,10 +114,11 @@ func TestJoinStreamReconnects(t *testing.T) {
 
 func TestJoinStreamWithoutIDs(t *testing.T) {
 	checkNoLeaks(t)
-	c, reqs := streamFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		sendEvents(w, "event: values\ndata: 1\n\n")
 		panic(http.ErrAbortHandler)
 	})
+	c := f.Client(streamClient)
 	var got int
 	var last error
 	for _, err := range c.Threads.JoinStream(context.Background(), "t1", threads.JoinStreamParams{Reconnect: quick}) {
@@ -156,15 +132,15 @@ func TestJoinStreamWithoutIDs(t *testing.T) {
 	if !errors.As(last, &se) || !strings.Contains(se.Reason, "without ids") || se.ThreadID != "t1" || got != 1 {
 		t.Errorf("got %d events, err %v", got, last)
 	}
-	if len(reqs()) != 1 {
-		t.Errorf("requests = %+v", reqs())
+	if f.Count() != 1 {
+		t.Errorf("requests = %+v", f.Requests())
 	}
 }
 
 func TestJoinStreamCancel(t *testing.T) {
 	checkNoLeaks(t)
 	done := make(chan struct{})
-	c, _ := streamFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		for i := 0; ; i++ {
 			sendEvents(w, fmt.Sprintf("event: values\ndata: %d\nid: %d\n\n", i, i))
 			select {
@@ -175,6 +151,7 @@ func TestJoinStreamCancel(t *testing.T) {
 			}
 		}
 	})
+	c := f.Client(streamClient)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	seq := c.Threads.JoinStream(ctx, "t1", threads.JoinStreamParams{})
@@ -201,15 +178,7 @@ func TestJoinStreamCancel(t *testing.T) {
 
 // TestJoinStreamJSServer: the JS server has no thread stream.
 func TestJoinStreamJSServer(t *testing.T) {
-	if srv == nil {
-		t.Skip("integration test: no test server (-short)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenAlice))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	th, err := c.Threads.Create(ctx, threads.CreateParams{})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/threads"
 )
 
@@ -31,12 +32,12 @@ const jsInterruptedState = `{
 
 func decodeState(t *testing.T, body string) *threads.State {
 	t.Helper()
-	f, c := newFake(t, 200, body)
+	f, c := fake.NewClient(t, fake.Fixed(200, body), tok, noRetries)
 	st, err := c.Threads.GetState(context.Background(), "t1", threads.StateParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.only(t)
+	f.One(t)
 	return st
 }
 
@@ -162,15 +163,15 @@ func TestTaskSubgraph(t *testing.T) {
 }
 
 func TestThreadDecoding(t *testing.T) {
-	f, c := newFake(t, 200, `{"thread_id":"t1","created_at":"2026-11-27T03:31:02.154Z","updated_at":"2026-11-27T03:31:02.314Z",
+	f, c := fake.NewClient(t, fake.Fixed(200, `{"thread_id":"t1","created_at":"2026-11-27T03:31:02.154Z","updated_at":"2026-11-27T03:31:02.314Z",
 	  "metadata":{"owner":"alice"},"status":"interrupted","config":{"configurable":{"k":"v"}},"values":{"a":1},
 	  "interrupts":{"task-1":[{"id":"i1","value":{"question":"approve?"}}]},
-	  "extracted":{"last":{"content":"hi"}}}`)
+	  "extracted":{"last":{"content":"hi"}}}`), tok, noRetries)
 	th, err := c.Threads.Get(context.Background(), "t1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.only(t)
+	f.One(t)
 	if th.ThreadID != "t1" || th.Status != langgraph.StatusInterrupted || th.Metadata["owner"] != "alice" || th.CreatedAt.IsZero() ||
 		!th.UpdatedAt.After(th.CreatedAt) || string(th.Values) != `{"a":1}` {
 		t.Errorf("thread = %+v", th)
