@@ -2,91 +2,25 @@ package remotegraph_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
-	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/remotegraph"
 )
 
-// recorded is one request seen by the fake deployment.
-type recorded struct {
-	Method string
-	Path   string
-	Auth   string
-	Header http.Header
-	Body   map[string]any
-}
-
-// fake is a deployment that records the run requests and answers each with
-// the next reply (the last one repeats). It checks what the real server does
-// not show: the exact request body.
-type fake struct {
-	mu      sync.Mutex
-	reqs    []recorded
-	replies []string
-}
-
-func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	raw, _ := io.ReadAll(r.Body)
-	var body map[string]any
-	_ = json.Unmarshal(raw, &body)
-	f.mu.Lock()
-	f.reqs = append(f.reqs, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Header: r.Header.Clone(), Body: body})
-	reply := f.replies[0]
-	if len(f.replies) > 1 {
-		f.replies = f.replies[1:]
-	}
-	f.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = io.WriteString(w, reply)
-}
-
-func (f *fake) last(t *testing.T) recorded {
+// fakeGraph returns graph "graph-x" (with a default config) of a fake
+// deployment that answers its requests with replies in turn (the last one
+// repeats): it shows what the real server does not, the exact request body.
+func fakeGraph(t *testing.T, replies ...string) (*fake.Server, *remotegraph.RemoteGraph) {
 	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.reqs) == 0 {
-		t.Fatal("no request was sent")
-	}
-	return f.reqs[len(f.reqs)-1]
-}
-
-// at returns the i-th request (from 0).
-func (f *fake) at(t *testing.T, i int) recorded {
-	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if i >= len(f.reqs) {
-		t.Fatalf("request %d was not sent (%d requests)", i, len(f.reqs))
-	}
-	return f.reqs[i]
-}
-
-func (f *fake) count() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.reqs)
-}
-
-func newFake(t *testing.T, replies ...string) (*fake, *remotegraph.RemoteGraph) {
-	t.Helper()
-	f := &fake{replies: replies}
-	ts := httptest.NewServer(f)
-	t.Cleanup(ts.Close)
-	c, err := client.New(langgraph.WithBaseURL(ts.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, c := fake.NewClient(t, fake.Replies(replies...), langgraph.WithMaxRetries(0))
 	g, err := remotegraph.New(c, "graph-x",
 		remotegraph.Params{Config: &langgraph.Config{Tags: []string{"d"}, Configurable: map[string]any{"model": "m"}}})
 	if err != nil {
@@ -96,7 +30,7 @@ func newFake(t *testing.T, replies ...string) (*fake, *remotegraph.RemoteGraph) 
 }
 
 func TestInvokeRequestOnThread(t *testing.T) {
-	f, g := newFake(t, `{"ok":true}`)
+	f, g := fakeGraph(t, `{"ok":true}`)
 	cfg := &langgraph.Config{RecursionLimit: 7, Configurable: map[string]any{"thread_id": "t-1", "checkpoint_id": "c", "k": "v"}}
 	res, err := g.Invoke(context.Background(), map[string]any{"in": 1}, remotegraph.RunParams{Config: cfg, Context: map[string]any{"ctx": true}}, langgraph.WithBearerToken("tok-1"))
 	if err != nil {
@@ -105,11 +39,11 @@ func TestInvokeRequestOnThread(t *testing.T) {
 	if string(res.Values) != `{"ok":true}` || res.Run.ThreadID != "t-1" {
 		t.Errorf("result = %s %+v", res.Values, res.Run)
 	}
-	r := f.last(t)
-	if r.Path != "/threads/t-1/runs/wait" || r.Auth != "Bearer tok-1" {
-		t.Errorf("request %s with %q", r.Path, r.Auth)
+	r := f.LastRequest()
+	if r.Path != "/threads/t-1/runs/wait" || r.BearerToken() != "tok-1" {
+		t.Errorf("request %s with %q", r.Path, r.BearerToken())
 	}
-	wantJSON(t, "body", r.Body, `{
+	wantJSON(t, "body", fake.Object(t, r), `{
 		"assistant_id": "graph-x",
 		"input": {"in": 1},
 		"context": {"ctx": true},
@@ -119,15 +53,15 @@ func TestInvokeRequestOnThread(t *testing.T) {
 }
 
 func TestInvokeRequestStateless(t *testing.T) {
-	f, g := newFake(t, `{}`)
+	f, g := fakeGraph(t, `{}`)
 	if _, err := g.Invoke(context.Background(), nil, remotegraph.RunParams{Command: &langgraph.Command{Resume: "r"}}); err != nil {
 		t.Fatal(err)
 	}
-	r := f.last(t)
+	r := f.LastRequest()
 	if r.Path != "/runs/wait" {
 		t.Errorf("path = %s, want the stateless /runs/wait", r.Path)
 	}
-	wantJSON(t, "body", r.Body, `{"assistant_id": "graph-x", "command": {"resume": "r"}, "config": {"tags": ["d"], "configurable": {"model": "m"}}}`)
+	wantJSON(t, "body", fake.Object(t, r), `{"assistant_id": "graph-x", "command": {"resume": "r"}, "config": {"tags": ["d"], "configurable": {"model": "m"}}}`)
 
 	if _, err := g.Invoke(context.Background(), map[string]any{"a": 1}, remotegraph.RunParams{Command: &langgraph.Command{Resume: 1}}); err == nil {
 		t.Error("input and command together were accepted")
@@ -135,8 +69,8 @@ func TestInvokeRequestStateless(t *testing.T) {
 	if _, err := g.Invoke(context.Background(), nil, remotegraph.RunParams{Config: &langgraph.Config{Configurable: map[string]any{"thread_id": 5}}}); err == nil {
 		t.Error("a numeric thread id was accepted")
 	}
-	if f.count() != 1 {
-		t.Errorf("%d requests, want the bad calls refused before sending", f.count())
+	if f.Count() != 1 {
+		t.Errorf("%d requests, want the bad calls refused before sending", f.Count())
 	}
 }
 
@@ -146,7 +80,7 @@ var uuidV4 = regexp.MustCompile(`^/threads/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-
 // it, and ResumeContext resumes it with Command{Resume} and no input; the
 // thread is deleted once the resumed run has ended.
 func TestNodeThreadAndResume(t *testing.T) {
-	f, g := newFake(t, `{"__interrupt__":[{"id":"i-1","value":{"q":"ok?"}}],"a":1}`, `{"a":2}`, ``)
+	f, g := fakeGraph(t, `{"__interrupt__":[{"id":"i-1","value":{"q":"ok?"}}],"a":1}`, `{"a":2}`, ``)
 	node := g.Node()
 	state := map[string]any{"a": 0}
 	_, err := node(context.Background(), state)
@@ -154,12 +88,12 @@ func TestNodeThreadAndResume(t *testing.T) {
 	if !errors.As(err, &ie) {
 		t.Fatalf("err = %v, want an *InterruptError", err)
 	}
-	first := f.last(t)
-	if !uuidV4.MatchString(first.Path) || first.Body["if_not_exists"] != "create" {
-		t.Fatalf("first request %s %v, want a new UUID thread created on demand", first.Path, first.Body)
+	first := f.LastRequest()
+	if !uuidV4.MatchString(first.Path) || fake.Object(t, first)["if_not_exists"] != "create" {
+		t.Fatalf("first request %s %s, want a new UUID thread created on demand", first.Path, first.Body)
 	}
-	if f.count() != 1 {
-		t.Errorf("%d requests, want the interrupted thread kept", f.count())
+	if f.Count() != 1 {
+		t.Errorf("%d requests, want the interrupted thread kept", f.Count())
 	}
 	if !strings.Contains(first.Path, ie.ThreadID) || !ie.Temporary || !slices.Equal(ie.IDs(), []string{"i-1"}) || string(ie.Interrupts[0].Value) != `{"q":"ok?"}` {
 		t.Errorf("interrupt error = %+v", ie)
@@ -169,35 +103,32 @@ func TestNodeThreadAndResume(t *testing.T) {
 	if err != nil || out["a"] != 2.0 {
 		t.Fatalf("resumed = %v, %v", out, err)
 	}
-	second := f.at(t, 1)
+	if f.Count() < 2 {
+		t.Fatalf("%d requests, want the resumed run", f.Count())
+	}
+	second := f.Requests()[1]
 	if second.Path != first.Path {
 		t.Errorf("resumed on %s, want the same thread %s", second.Path, first.Path)
 	}
-	if _, hasInput := second.Body["input"]; hasInput {
-		t.Errorf("the resume sent the state again: %v", second.Body)
+	body := fake.Object(t, second)
+	if _, hasInput := body["input"]; hasInput {
+		t.Errorf("the resume sent the state again: %s", second.Body)
 	}
-	wantJSON(t, "command", second.Body["command"], `{"resume": {"i-1": "yes"}}`)
-	if del := f.last(t); f.count() != 3 || del.Method != http.MethodDelete || del.Path != "/threads/"+ie.ThreadID {
-		t.Errorf("last of %d requests: %s %s, want DELETE /threads/%s", f.count(), del.Method, del.Path, ie.ThreadID)
+	wantJSON(t, "command", body["command"], `{"resume": {"i-1": "yes"}}`)
+	if del := f.LastRequest(); f.Count() != 3 || del.Method != http.MethodDelete || del.Path != "/threads/"+ie.ThreadID {
+		t.Errorf("last of %d requests: %s %s, want DELETE /threads/%s", f.Count(), del.Method, del.Path, ie.ThreadID)
 	}
 }
 
 // A thread the node made is reported when it cannot be deleted: the node
 // does not succeed silently with a thread left behind.
 func TestNodeReportsThreadLeftBehind(t *testing.T) {
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := fake.NewClient(t, func(_ int, r fake.Request) fake.Reply {
 		if r.Method == http.MethodDelete {
-			http.Error(w, "storage is down", http.StatusInternalServerError)
-			return
+			return fake.Reply{Status: http.StatusInternalServerError, ContentType: fake.Text, Body: "storage is down"}
 		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"a":1}`)
-	}))
-	t.Cleanup(ts.Close)
-	c, err := client.New(langgraph.WithBaseURL(ts.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
+		return fake.Reply{Body: `{"a":1}`}
+	}, langgraph.WithMaxRetries(0))
 	g, err := remotegraph.New(c, "graph-x", remotegraph.Params{})
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +142,7 @@ func TestNodeReportsThreadLeftBehind(t *testing.T) {
 
 // The context's config, thread and credentials reach the node's request.
 func TestNodeContext(t *testing.T) {
-	f, g := newFake(t, `{"done":true}`)
+	f, g := fakeGraph(t, `{"done":true}`)
 	ctx := remotegraph.ContextWithConfig(context.Background(), &langgraph.Config{Tags: []string{"c1"}, Configurable: map[string]any{"x": 1}})
 	ctx = remotegraph.ContextWithThreadID(ctx, "thread-9")
 	ctx = remotegraph.ContextWithConfig(ctx, &langgraph.Config{Tags: []string{"c2"}})
@@ -220,18 +151,19 @@ func TestNodeContext(t *testing.T) {
 	if err != nil || out["done"] != true {
 		t.Fatalf("node = %v, %v", out, err)
 	}
-	r := f.last(t)
-	if r.Path != "/threads/thread-9/runs/wait" || r.Auth != "Bearer user-token" || r.Header.Get("X-Trace") != "tr" {
-		t.Errorf("request %s, auth %q, x-trace %q", r.Path, r.Auth, r.Header.Get("X-Trace"))
+	r := f.LastRequest()
+	if r.Path != "/threads/thread-9/runs/wait" || r.BearerToken() != "user-token" || r.Header.Get("X-Trace") != "tr" {
+		t.Errorf("request %s, token %q, x-trace %q", r.Path, r.BearerToken(), r.Header.Get("X-Trace"))
 	}
-	wantJSON(t, "config", r.Body["config"], `{"tags": ["d", "c1", "c2"], "configurable": {"model": "m", "x": 1}}`)
-	if _, ok := r.Body["input"]; ok {
-		t.Errorf("a nil state was sent as input: %v", r.Body)
+	body := fake.Object(t, r)
+	wantJSON(t, "config", body["config"], `{"tags": ["d", "c1", "c2"], "configurable": {"model": "m", "x": 1}}`)
+	if _, ok := body["input"]; ok {
+		t.Errorf("a nil state was sent as input: %s", r.Body)
 	}
 }
 
 func TestTypedNodeErrors(t *testing.T) {
-	f, g := newFake(t, `{"n":"not a number"}`)
+	f, g := fakeGraph(t, `{"n":"not a number"}`)
 	type in struct{ C chan int }
 	type out struct {
 		N int `json:"n"`
@@ -240,7 +172,7 @@ func TestTypedNodeErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "encoding the node input") {
 		t.Errorf("unencodable input: err = %v", err)
 	}
-	if f.count() != 0 {
+	if f.Count() != 0 {
 		t.Errorf("a request was sent for an unencodable input")
 	}
 	got, err := remotegraph.TypedNode[struct{}, out](g)(context.Background(), struct{}{})
@@ -250,7 +182,7 @@ func TestTypedNodeErrors(t *testing.T) {
 }
 
 func TestNodeRemoteErrorFromWait(t *testing.T) {
-	_, g := newFake(t, `{"__error__":{"error":"ValueError","message":"bad value"}}`)
+	_, g := fakeGraph(t, `{"__error__":{"error":"ValueError","message":"bad value"}}`)
 	_, err := g.Node()(remotegraph.ContextWithThreadID(context.Background(), "t-2"), map[string]any{})
 	var re *remotegraph.RemoteError
 	if !errors.As(err, &re) || re.Name != "ValueError" || re.Message != "bad value" || re.ThreadID != "t-2" || re.Graph != "graph-x" {
@@ -295,13 +227,8 @@ func TestNewErrors(t *testing.T) {
 // still going (waiting for them to stop), then deletes the thread, with the
 // credentials of the cancelled context.
 func TestNodeCancelledBeforeRunKnown(t *testing.T) {
-	var mu sync.Mutex
-	var seen []string
 	waiting := make(chan struct{})
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		seen = append(seen, r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("Authorization"))
-		mu.Unlock()
+	f := fake.NewHandler(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		tid := strings.Split(r.URL.Path, "/")[2]
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/runs/wait"):
@@ -317,13 +244,8 @@ func TestNodeCancelledBeforeRunKnown(t *testing.T) {
 		default:
 			w.WriteHeader(http.StatusNoContent)
 		}
-	}))
-	t.Cleanup(ts.Close)
-	c, err := client.New(langgraph.WithBaseURL(ts.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := remotegraph.New(c, "graph-x", remotegraph.Params{})
+	})
+	g, err := remotegraph.New(f.Client(langgraph.WithMaxRetries(0)), "graph-x", remotegraph.Params{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,8 +257,14 @@ func TestNodeCancelledBeforeRunKnown(t *testing.T) {
 	if _, err := g.Node()(ctx, map[string]any{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	var seen []string
+	for _, r := range f.Requests() {
+		line := r.Method + " " + r.Path
+		if len(r.Query) > 0 {
+			line += "?" + r.Query.Encode()
+		}
+		seen = append(seen, line+" "+r.Header.Get("Authorization"))
+	}
 	if len(seen) != 4 {
 		t.Fatalf("requests %q, want wait, list, cancel, delete", seen)
 	}
