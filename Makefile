@@ -8,9 +8,10 @@
 #   make server start that server on http://localhost:8123 (the SDK's default
 #               base URL) until Ctrl-C
 #
-# Two modules: the core (the root) and contrib/eino. The core is built and
-# tested on its own (GOWORK=off), exactly as its users get it; contrib/eino
-# through go.work, which points its requirement of the core at this work tree.
+# Three modules: the core (the root), contrib/eino and contrib/otel. The core
+# is built and tested on its own (GOWORK=off), exactly as its users get it;
+# the contrib modules through go.work, which points their requirement of the
+# core at this work tree.
 
 GO ?= go
 FUZZTIME ?= 10s
@@ -22,6 +23,7 @@ STATICCHECK := $(GOBIN_DIR)/staticcheck
 
 CORE := GOWORK=off
 EINO := cd contrib/eino && GOWORK=$(CURDIR)/go.work
+OTEL := cd contrib/otel && GOWORK=$(CURDIR)/go.work
 
 .PHONY: demo server test fmt-check vet lint tools unit fuzz server-deps bench tidy
 
@@ -34,6 +36,7 @@ server: server-deps
 test: fmt-check vet lint server-deps
 	$(CORE) $(GO) test -race -count=1 ./...
 	$(EINO) $(GO) test -race -count=1 ./...
+	$(OTEL) $(GO) test -race -count=1 ./...
 	$(MAKE) fuzz
 
 fmt-check:
@@ -43,10 +46,12 @@ fmt-check:
 vet:
 	$(CORE) $(GO) vet ./...
 	$(EINO) $(GO) vet ./...
+	$(OTEL) $(GO) vet ./...
 
 lint: tools
 	$(CORE) $(STATICCHECK) ./...
 	$(EINO) $(STATICCHECK) ./...
+	$(OTEL) $(STATICCHECK) ./...
 
 # staticcheck at the pinned version, from the Go module proxy, unless it is
 # installed already.
@@ -62,14 +67,18 @@ fuzz:
 unit:
 	$(CORE) $(GO) test -short -race ./...
 	$(EINO) $(GO) test -short -race ./...
+	$(OTEL) $(GO) test -short -race ./...
 
-# go mod tidy for both modules. contrib/eino requires the core at the version
-# it is published as, which go mod tidy (it ignores go.work) cannot fetch
-# before the core is published: tidy it with a temporary replace.
+# go mod tidy for the three modules. The contrib modules require the core at
+# the version it is published as, which go mod tidy (it ignores go.work)
+# cannot fetch before the core is published: tidy them with a temporary
+# replace.
 tidy:
 	$(CORE) $(GO) mod tidy
-	cd contrib/eino && GOWORK=off $(GO) mod edit -replace=github.com/langgraph-go/langgraph=../.. && \
-		{ GOWORK=off $(GO) mod tidy; rc=$$?; GOWORK=off $(GO) mod edit -dropreplace=github.com/langgraph-go/langgraph; exit $$rc; }
+	for m in contrib/eino contrib/otel; do \
+		(cd $$m && GOWORK=off $(GO) mod edit -replace=github.com/langgraph-go/langgraph=../.. && \
+		{ GOWORK=off $(GO) mod tidy; rc=$$?; GOWORK=off $(GO) mod edit -dropreplace=github.com/langgraph-go/langgraph; exit $$rc; }) || exit 1; \
+	done
 
 # npm ci for the test server when package-lock.json changed since the last install.
 server-deps:

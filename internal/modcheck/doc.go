@@ -1,4 +1,4 @@
-// Package modcheck holds tests of the repository's two modules as their
+// Package modcheck holds tests of the repository's modules as their
 // users get them: the core's module graph and runtime dependencies, and
-// contrib/eino's requirement of the core. It has no code.
+// the contrib modules' requirement of the core. It has no code.
 package modcheck

@@ -34,36 +34,41 @@ func goCmd(t *testing.T, dir string, args ...string) string {
 	return string(out)
 }
 
-// TestEinoRequiresAReleasedCore: contrib/eino requires the core at a real
-// version, with no replace (a published module's replace is ignored by its
-// users, and v0.0.0 cannot be resolved); go.work points that very version
-// at this work tree for development.
-func TestEinoRequiresAReleasedCore(t *testing.T) {
-	mod, err := os.ReadFile(filepath.Join(root, "contrib", "eino", "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := regexp.MustCompile(`(?m)^\s*(?:require\s+)?` + regexp.QuoteMeta(core) + `\s+(v\S+)`).FindSubmatch(mod)
-	if req == nil {
-		t.Fatalf("contrib/eino/go.mod does not require %s:\n%s", core, mod)
-	}
-	version := string(req[1])
-	if !regexp.MustCompile(`^v\d+\.\d+\.\d+$`).MatchString(version) || version == "v0.0.0" {
-		t.Errorf("contrib/eino requires %s %s; want the release it ships with, vX.Y.Z, not v0.0.0", core, version)
-	}
-	if regexp.MustCompile(`(?m)^\s*replace\b|^\s*` + regexp.QuoteMeta(core) + `\s.*=>`).Match(mod) {
-		t.Errorf("contrib/eino/go.mod has a replace directive; use go.work:\n%s", mod)
-	}
-
+// TestContribRequiresAReleasedCore: each contrib module (contrib/eino,
+// contrib/otel) requires the core at a real version, with no replace (a
+// published module's replace is ignored by its users, and v0.0.0 cannot be
+// resolved); go.work uses it and points that very version at this work tree
+// for development.
+func TestContribRequiresAReleasedCore(t *testing.T) {
 	work, err := os.ReadFile(filepath.Join(root, "go.work"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "replace " + core + " " + version + " => ./"
-	if !strings.Contains(string(work), want) {
-		t.Errorf("go.work lacks %q, so the workspace would fetch the unpublished core:\n%s", want, work)
+	if !regexp.MustCompile(`(?m)^\s*(?:use\s+)?\.\s*$`).Match(work) {
+		t.Errorf("go.work does not use .:\n%s", work)
 	}
-	for _, use := range []string{".", "./contrib/eino"} {
+	for _, m := range []string{"eino", "otel"} {
+		mod, err := os.ReadFile(filepath.Join(root, "contrib", m, "go.mod"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := regexp.MustCompile(`(?m)^\s*(?:require\s+)?` + regexp.QuoteMeta(core) + `\s+(v\S+)`).FindSubmatch(mod)
+		if req == nil {
+			t.Errorf("contrib/%s/go.mod does not require %s:\n%s", m, core, mod)
+			continue
+		}
+		version := string(req[1])
+		if !regexp.MustCompile(`^v\d+\.\d+\.\d+$`).MatchString(version) || version == "v0.0.0" {
+			t.Errorf("contrib/%s requires %s %s; want the release it ships with, vX.Y.Z, not v0.0.0", m, core, version)
+		}
+		if regexp.MustCompile(`(?m)^\s*replace\b|^\s*` + regexp.QuoteMeta(core) + `\s.*=>`).Match(mod) {
+			t.Errorf("contrib/%s/go.mod has a replace directive; use go.work:\n%s", m, mod)
+		}
+		want := "replace " + core + " " + version + " => ./"
+		if !strings.Contains(string(work), want) {
+			t.Errorf("go.work lacks %q, so the workspace would fetch the unpublished core:\n%s", want, work)
+		}
+		use := "./contrib/" + m
 		if !regexp.MustCompile(`(?m)^\s*(?:use\s+)?` + regexp.QuoteMeta(use) + `\s*$`).Match(work) {
 			t.Errorf("go.work does not use %s:\n%s", use, work)
 		}

@@ -631,22 +631,24 @@ func writeConfig(srvDir, dir, configPath string) error {
 	return os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(".langgraph_api\n"), 0o644)
 }
 
-// repoRoot walks up from the working directory to the folder holding go.mod.
+// repoRoot walks up from the working directory to the repository's root:
+// the first folder with a go.mod and testdata/server/langgraph.json (a
+// nested module, contrib/..., has a go.mod of its own but no test server).
 func repoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", fmt.Errorf("testserver: %w", err)
 	}
+	start := dir
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			if _, err := os.Stat(filepath.Join(dir, "testdata", "server", "langgraph.json")); err != nil {
-				return "", fmt.Errorf("testserver: %s has no testdata/server/langgraph.json", dir)
+			if _, err := os.Stat(filepath.Join(dir, "testdata", "server", "langgraph.json")); err == nil {
+				return dir, nil
 			}
-			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("testserver: no go.mod found above the working directory")
+			return "", fmt.Errorf("testserver: no folder above %s has a go.mod and testdata/server/langgraph.json", start)
 		}
 		dir = parent
 	}
