@@ -18,6 +18,8 @@ import (
 	"github.com/langgraph-go/langgraph/assistants"
 	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/crons"
+	"github.com/langgraph-go/langgraph/internal/fake"
+	"github.com/langgraph-go/langgraph/langgraphtest"
 	"github.com/langgraph-go/langgraph/runs"
 	"github.com/langgraph-go/langgraph/store"
 	"github.com/langgraph-go/langgraph/threads"
@@ -26,37 +28,14 @@ import (
 // fastRetry keeps retry waits short in tests.
 var fastRetry = langgraph.WithRetryWait(time.Millisecond, 5*time.Millisecond)
 
-// headerServer records the headers of the last request and answers /info.
-type headerServer struct {
-	*httptest.Server
-	mu   sync.Mutex
-	last http.Header
-	hits int
-}
-
-func newHeaderServer(t *testing.T) *headerServer {
-	t.Helper()
-	s := &headerServer{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.last = r.Header.Clone()
-		s.hits++
-		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"version":"1.5.1","context":"js","flags":{"assistants":true,"crons":false}}`)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *headerServer) header(t *testing.T, c *client.Client, opts ...langgraph.Option) http.Header {
+// header calls c.Info on srv (which answers /info as the JS server does)
+// with opts, and returns the headers the request carried.
+func header(t *testing.T, srv *langgraphtest.Server, c *client.Client, opts ...langgraph.Option) http.Header {
 	t.Helper()
 	if _, err := c.Info(context.Background(), opts...); err != nil {
 		t.Fatal(err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.last
+	return srv.LastRequest().Header
 }
 
 func clearKeyEnv(t *testing.T) {
@@ -66,7 +45,7 @@ func clearKeyEnv(t *testing.T) {
 }
 
 func TestAPIKeyFromEnv(t *testing.T) {
-	srv := newHeaderServer(t)
+	srv := langgraphtest.NewServer(t)
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -91,11 +70,11 @@ func TestAPIKeyFromEnv(t *testing.T) {
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(srv.URL)}, tt.opts...)...)
+			c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(srv.URL())}, tt.opts...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			h := srv.header(t, c)
+			h := header(t, srv, c)
 			if got := h.Get("X-Api-Key"); got != tt.want {
 				t.Errorf("x-api-key = %q, want %q", got, tt.want)
 			}
@@ -225,13 +204,13 @@ func TestOptionErrors(t *testing.T) {
 // (or a service) that New did not build answers with an error, never a
 // panic.
 func TestBadCallInputNoPanic(t *testing.T) {
-	srv := newHeaderServer(t)
-	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL))
+	srv := langgraphtest.NewServer(t)
+	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := langgraph.ContextWithOptions(context.Background(), langgraph.Option{})
-	if h := srv.header(t, c, langgraph.Option{}, langgraph.WithHeader("X-Tenant", "acme"), langgraph.Option{}); h.Get("X-Tenant") != "acme" {
+	if h := header(t, srv, c, langgraph.Option{}, langgraph.WithHeader("X-Tenant", "acme"), langgraph.Option{}); h.Get("X-Tenant") != "acme" {
 		t.Errorf("X-Tenant = %q after zero options", h.Get("X-Tenant"))
 	}
 	if _, err := c.Info(ctx, langgraph.Option{}); err != nil {
@@ -261,11 +240,7 @@ func TestBadCallInputNoPanic(t *testing.T) {
 }
 
 func TestInfoDecodesResponse(t *testing.T) {
-	srv := newHeaderServer(t)
-	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c := fake.NewClient(t, fake.Fixed(200, `{"version":"1.5.1","context":"js","flags":{"assistants":true,"crons":false}}`))
 	info, err := c.Info(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -302,10 +277,10 @@ func TestInfoErrorBodies(t *testing.T) {
 }
 
 func TestDefaultAndPerCallHeaders(t *testing.T) {
-	srv := newHeaderServer(t)
+	srv := langgraphtest.NewServer(t)
 	clearKeyEnv(t)
 	c, err := client.New(
-		langgraph.WithBaseURL(srv.URL),
+		langgraph.WithBaseURL(srv.URL()),
 		langgraph.WithAPIKey("key-1"),
 		langgraph.WithBearerToken("tok-1"),
 		langgraph.WithHeader("X-Tenant", "acme"),
@@ -314,7 +289,7 @@ func TestDefaultAndPerCallHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := srv.header(t, c)
+	h := header(t, srv, c)
 	for k, want := range map[string]string{
 		"X-Api-Key":     "key-1",
 		"Authorization": "Bearer tok-1",
@@ -333,9 +308,7 @@ func TestDefaultAndPerCallHeaders(t *testing.T) {
 	if _, err := c.Info(ctx, langgraph.WithBearerToken("tok-call"), langgraph.WithHeader("X-Tenant", "")); err != nil {
 		t.Fatal(err)
 	}
-	srv.mu.Lock()
-	h = srv.last
-	srv.mu.Unlock()
+	h = srv.LastRequest().Header
 	if h.Get("Authorization") != "Bearer tok-call" || h.Get("X-Api-Key") != "key-ctx" || h.Get("X-Tenant") != "" || h.Get("X-Region") != "eu" {
 		t.Errorf("per-call headers: %v", h)
 	}
@@ -422,14 +395,14 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestWithHTTPClient(t *testing.T) {
-	srv := newHeaderServer(t)
+	srv := langgraphtest.NewServer(t)
 	rt := &countingTransport{}
 	hc := &http.Client{Transport: rt}
-	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL), langgraph.WithHTTPClient(hc), langgraph.WithBearerToken("tok"))
+	c, err := client.New(langgraph.WithoutAPIKey(), langgraph.WithBaseURL(srv.URL()), langgraph.WithHTTPClient(hc), langgraph.WithBearerToken("tok"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.header(t, c)
+	header(t, srv, c)
 	if rt.n.Load() != 1 || rt.auth.Load() != "Bearer tok" {
 		t.Errorf("the custom transport saw %d requests, Authorization %q", rt.n.Load(), rt.auth.Load())
 	}

@@ -30,12 +30,8 @@ import (
 func proxied(t *testing.T, opts ...langgraph.Option) (*faultproxy.Proxy, *client.Client) {
 	t.Helper()
 	p := faultproxy.New(t, live.URL())
-	c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(p.URL), langgraph.WithoutAPIKey(),
-		langgraph.WithBearerToken(testserver.TokenAlice), langgraph.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, c
+	return p, live.Client(t, testserver.Alice, append([]langgraph.Option{langgraph.WithBaseURL(p.URL),
+		langgraph.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, opts...)...)
 }
 
 // TestRetryAfterTheWorkWasDone: the server does the work but its answer is
@@ -43,9 +39,9 @@ func proxied(t *testing.T, opts ...langgraph.Option) (*faultproxy.Proxy, *client
 // a delete, 409 on a create with an id). Both are the success the caller
 // asked for.
 func TestRetryAfterTheWorkWasDone(t *testing.T) {
-	ctx := liveTest(t)
+	ctx := live.Setup(t)
 	p, c := proxied(t)
-	alice := userClient(t, testserver.Alice)
+	alice := live.Client(t, testserver.Alice)
 
 	t.Run("threads", func(t *testing.T) {
 		p.Add(faultproxy.Fault{Method: "POST", Path: "/threads", Forward: true, Status: http.StatusBadGateway})
@@ -113,7 +109,7 @@ func TestRetryAfterTheWorkWasDone(t *testing.T) {
 // TestAnswersThatCannotBeRight: an empty 200 where an object is due, an
 // object without its id, and a cut answer are errors, never a zero value.
 func TestAnswersThatCannotBeRight(t *testing.T) {
-	ctx := liveTest(t)
+	ctx := live.Setup(t)
 	p, c := proxied(t)
 	th, err := c.Threads.Create(ctx, threads.CreateParams{})
 	if err != nil {
@@ -175,7 +171,7 @@ func waitIdle(ctx context.Context, t *testing.T, c *client.Client, threadID stri
 // origin is not followed: no input, no credential, no Referer goes there,
 // and the error names the status and the target.
 func TestRedirectToAnotherOrigin(t *testing.T) {
-	ctx := liveTest(t)
+	ctx := live.Setup(t)
 	var mu sync.Mutex
 	var elsewhere []*http.Request
 	other := httptestServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -213,7 +209,7 @@ func httptestServer(t *testing.T, h http.HandlerFunc) string {
 // client built WithPerCallCredentials never runs as that key's user; each
 // call runs as the end user it names.
 func TestPerCallCredentials(t *testing.T) {
-	ctx := liveTest(t)
+	ctx := live.Setup(t)
 	t.Setenv("LANGSMITH_API_KEY", testserver.APIKeyCarol) // a key the server accepts
 	lax, err := client.New(langgraph.WithBaseURL(live.URL()))
 	if err != nil {
@@ -280,15 +276,15 @@ func TestPerCallCredentials(t *testing.T) {
 // TestDo: the escape hatch reaches routes the SDK has no method for, with
 // the client's credentials, typed errors and path safety.
 func TestDo(t *testing.T) {
-	ctx := liveTest(t)
-	c := userClient(t, testserver.Alice)
+	ctx := live.Setup(t)
+	c := live.Client(t, testserver.Alice)
 	var ok struct {
 		OK bool `json:"ok"`
 	}
 	if err := c.Do(ctx, http.MethodGet, "/ok", nil, &ok); err != nil || !ok.OK {
 		t.Fatalf("GET /ok = %+v, %v", ok, err)
 	}
-	anon := liveClient(t)
+	anon := live.Client(t, testserver.User{})
 	if err := anon.Do(ctx, http.MethodGet, "/ok", nil, &ok); !errors.Is(err, langgraph.ErrUnauthorized) {
 		t.Errorf("GET /ok without credentials = %v; want ErrUnauthorized", err)
 	}
@@ -317,8 +313,8 @@ func TestDo(t *testing.T) {
 // TestResponseMetadata: a call hands back its response's headers, and every
 // paged search returns its page with the paging headers.
 func TestResponseMetadata(t *testing.T) {
-	ctx := liveTest(t)
-	c := userClient(t, testserver.Alice)
+	ctx := live.Setup(t)
+	c := live.Client(t, testserver.Alice)
 	var resp langgraph.Response
 	th, err := c.Threads.Create(ctx, threads.CreateParams{}, langgraph.WithResponse(&resp))
 	if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "json") {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
@@ -25,44 +24,6 @@ var live *testserver.Server
 // TestMain starts the test server for the integration tests (the only
 // TestMain of package client).
 func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &live)) }
-
-// liveTest resets the server and returns a context bounded for the test.
-func liveTest(t *testing.T) context.Context {
-	t.Helper()
-	if live == nil {
-		t.Skip("integration test: no test server (-short)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	if err := live.Reset(ctx); err != nil {
-		t.Fatalf("reset: %v\n%s", err, live.Log())
-	}
-	return ctx
-}
-
-// liveClient builds a client for the test server with opts and no API key
-// from the environment.
-func liveClient(t *testing.T, opts ...langgraph.Option) *client.Client {
-	t.Helper()
-	c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(live.URL()), langgraph.WithoutAPIKey()}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// userClient authenticates as u: Bearer token or x-api-key.
-func userClient(t *testing.T, u testserver.User, opts ...langgraph.Option) *client.Client {
-	t.Helper()
-	if u.Token != "" {
-		return liveClient(t, append([]langgraph.Option{langgraph.WithBearerToken(u.Token)}, opts...)...)
-	}
-	c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(live.URL()), langgraph.WithAPIKey(u.APIKey)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 func chat(text string) map[string]any {
 	return map[string]any{"messages": []any{map[string]any{"role": "human", "content": text}}}
@@ -109,8 +70,8 @@ func threadIDs(ts []threads.Thread) []string {
 }
 
 func TestIntegrationInfo(t *testing.T) {
-	ctx := liveTest(t)
-	info, err := liveClient(t).Info(ctx)
+	ctx := live.Setup(t)
+	info, err := live.Client(t, testserver.User{}).Info(ctx)
 	if err != nil {
 		t.Fatalf("Info without credentials: %v", err)
 	}
@@ -120,17 +81,17 @@ func TestIntegrationInfo(t *testing.T) {
 }
 
 func TestIntegrationRefusedCredentials(t *testing.T) {
-	ctx := liveTest(t)
+	ctx := live.Setup(t)
 	for _, tc := range []struct {
 		name    string
 		c       *client.Client
 		message string
 		secret  string
 	}{
-		{"none", liveClient(t), "Missing credentials", ""},
-		{"expired token", liveClient(t, langgraph.WithBearerToken(testserver.TokenExpired)), "Token expired", testserver.TokenExpired},
-		{"unknown token", liveClient(t, langgraph.WithBearerToken("token-mallory")), "Invalid token", "token-mallory"},
-		{"unknown API key", userClient(t, testserver.User{APIKey: "key-mallory"}), "Invalid API key", "key-mallory"},
+		{"none", live.Client(t, testserver.User{}), "Missing credentials", ""},
+		{"expired token", live.Client(t, testserver.User{}, langgraph.WithBearerToken(testserver.TokenExpired)), "Token expired", testserver.TokenExpired},
+		{"unknown token", live.Client(t, testserver.User{}, langgraph.WithBearerToken("token-mallory")), "Invalid token", "token-mallory"},
+		{"unknown API key", live.Client(t, testserver.User{APIKey: "key-mallory"}), "Invalid API key", "key-mallory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := tc.c.Threads.Search(ctx, threads.SearchParams{})
@@ -164,8 +125,8 @@ func TestIntegrationUsersSeeOnlyTheirThreads(t *testing.T) {
 	for _, pair := range [][2]testserver.User{{testserver.Alice, testserver.Bob}, {testserver.Carol, testserver.Dave}} {
 		owner, other := pair[0], pair[1]
 		t.Run(owner.Identity+"/"+other.Identity, func(t *testing.T) {
-			ctx := liveTest(t)
-			oc, xc := userClient(t, owner), userClient(t, other)
+			ctx := live.Setup(t)
+			oc, xc := live.Client(t, owner), live.Client(t, other)
 			var mine []string
 			for i := range 3 {
 				th, err := oc.Threads.Create(ctx, threads.CreateParams{Metadata: map[string]any{"n": i}})
@@ -221,8 +182,8 @@ func TestIntegrationUsersSeeOnlyTheirThreads(t *testing.T) {
 }
 
 func TestIntegrationHeadersReachTheGraph(t *testing.T) {
-	ctx := liveTest(t)
-	c := userClient(t, testserver.Alice, langgraph.WithHeader("x-tenant", "t1"))
+	ctx := live.Setup(t)
+	c := live.Client(t, testserver.Alice, langgraph.WithHeader("x-tenant", "t1"))
 	v := runAgent(ctx, t, c, langgraph.WithHeader("x-request-tag", "call-1"))
 	if v.Headers["x-tenant"] != "t1" || v.Headers["x-request-tag"] != "call-1" {
 		t.Errorf("the graph saw headers %v, want x-tenant=t1 (client) and x-request-tag=call-1 (call)", v.Headers)
@@ -233,7 +194,7 @@ func TestIntegrationHeadersReachTheGraph(t *testing.T) {
 		t.Errorf("x-tenant = %v, want t2 from the call", v.Headers["x-tenant"])
 	}
 	// The server keeps the API key out of the configurable.
-	v = runAgent(ctx, t, userClient(t, testserver.Carol, langgraph.WithHeader("x-tenant", "t3")))
+	v = runAgent(ctx, t, live.Client(t, testserver.Carol, langgraph.WithHeader("x-tenant", "t3")))
 	if v.Headers["x-tenant"] != "t3" {
 		t.Errorf("carol's headers = %v", v.Headers)
 	}
@@ -243,9 +204,9 @@ func TestIntegrationHeadersReachTheGraph(t *testing.T) {
 }
 
 func TestIntegrationAuthUserReachesTheGraph(t *testing.T) {
-	ctx := liveTest(t)
+	ctx := live.Setup(t)
 	for _, u := range []testserver.User{testserver.Alice, testserver.Carol} {
-		v := runAgent(ctx, t, userClient(t, u))
+		v := runAgent(ctx, t, live.Client(t, u))
 		want := map[string]any{
 			"identity":         u.Identity,
 			"display_name":     u.DisplayName,
@@ -284,9 +245,9 @@ func sameJSON(a, b map[string]any) bool {
 }
 
 func TestIntegrationPerCallCredentials(t *testing.T) {
-	ctx := liveTest(t)
-	alice := userClient(t, testserver.Alice)
-	bob := userClient(t, testserver.Bob)
+	ctx := live.Setup(t)
+	alice := live.Client(t, testserver.Alice)
+	bob := live.Client(t, testserver.Bob)
 	asBob := langgraph.WithBearerToken(testserver.TokenBob)
 	own, err := alice.Threads.Create(ctx, threads.CreateParams{})
 	if err != nil {
@@ -388,9 +349,9 @@ func (s *tokenSource) calls() []string {
 }
 
 func TestIntegrationTokenRefresh(t *testing.T) {
-	ctx := liveTest(t)
+	ctx := live.Setup(t)
 	ts := &tokenSource{}
-	c := liveClient(t, langgraph.WithTokenSource(ts))
+	c := live.Client(t, testserver.User{}, langgraph.WithTokenSource(ts))
 	th, err := c.Threads.Create(ctx, threads.CreateParams{})
 	if err != nil {
 		t.Fatalf("Create with a token that expired: %v", err)
@@ -410,14 +371,14 @@ func TestIntegrationTokenRefresh(t *testing.T) {
 	}
 	// A run is created once, even though its first attempt was refused.
 	ts2 := &tokenSource{}
-	c2 := liveClient(t, langgraph.WithTokenSource(ts2))
+	c2 := live.Client(t, testserver.User{}, langgraph.WithTokenSource(ts2))
 	if v := runAgent(ctx, t, c2); v.User["identity"] != "alice" {
 		t.Errorf("run user = %v", v.User)
 	}
 
 	// A source that keeps giving the expired token: one refresh, then 401.
 	stuck := &tokenSource{always: testserver.TokenExpired}
-	_, err = liveClient(t, langgraph.WithTokenSource(stuck)).Threads.Search(ctx, threads.SearchParams{})
+	_, err = live.Client(t, testserver.User{}, langgraph.WithTokenSource(stuck)).Threads.Search(ctx, threads.SearchParams{})
 	var apiErr *langgraph.APIError
 	if !errors.Is(err, langgraph.ErrUnauthorized) || !errors.As(err, &apiErr) || apiErr.Message != "Token expired" {
 		t.Errorf("Search with a stuck source = %v, want 401 Token expired", err)

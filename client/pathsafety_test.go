@@ -154,8 +154,8 @@ func clip(s string) string {
 // own segment and gets the answer that route gives to an ordinary unknown
 // id.
 func TestIntegrationPathSafety(t *testing.T) {
-	ctx := liveTest(t)
-	direct := userClient(t, testserver.Alice)
+	ctx := live.Setup(t)
+	direct := live.Client(t, testserver.Alice)
 	th, err := direct.Threads.Create(ctx, threads.CreateParams{})
 	if err != nil {
 		t.Fatal(err)
