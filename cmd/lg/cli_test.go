@@ -41,7 +41,7 @@ func newThread(t *testing.T, c call) string {
 }
 
 func TestBinaryScopingTwoUsers(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	created := decode[thread](t, alice.ok(t, "threads", "create", "--metadata", `{"topic":"demo"}`))
 	if created.ThreadID == "" || created.Metadata["topic"] != "demo" || created.Metadata["owner"] != "alice" {
 		t.Fatalf("created %+v, want a thread with topic demo owned by alice", created)
@@ -80,7 +80,7 @@ func TestBinaryScopingTwoUsers(t *testing.T) {
 }
 
 func TestBinaryStreamJSONLines(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	id := newThread(t, alice)
 	r := alice.ok(t, "runs", "stream", "agent", "--thread", id, "--input", hello("hi"), "--stream-mode", "values,custom")
 	ls := lines(t, r)
@@ -121,7 +121,7 @@ func TestBinaryStreamJSONLines(t *testing.T) {
 }
 
 func TestBinaryJoinStreamReplaysResumableRun(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	id := newThread(t, alice)
 	created := decode[runOut](t, alice.ok(t, "runs", "create", "slow", "--thread", id,
 		"--input", `{"steps":3,"delay_ms":50}`, "--stream-mode", "custom", "--resumable"))
@@ -155,7 +155,7 @@ func TestBinaryJoinStreamReplaysResumableRun(t *testing.T) {
 }
 
 func TestBinaryStreamFailedRun(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	r := alice.exits(t, exitAPI, []string{"CustomError", "Boo!"}, "runs", "stream", "error", "--input", "{}", "--stream-mode", "updates")
 	ls := lines(t, r)
 	if last := ls[len(ls)-1]; last.Event != "error" || !strings.Contains(string(last.Data), "Boo!") {
@@ -164,7 +164,7 @@ func TestBinaryStreamFailedRun(t *testing.T) {
 }
 
 func TestBinaryExitCodes(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	id := newThread(t, alice)
 	t.Run("usage", func(t *testing.T) {
 		alice.fails(t, exitUsage, []string{"--limit"}, "threads", "search", "--limit", "many")
@@ -210,7 +210,7 @@ func TestBinaryExitCodes(t *testing.T) {
 }
 
 func TestBinaryHeaderReachesGraph(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	id := newThread(t, alice)
 	// Before and after the command.
 	r := alice.ok(t, "--header", "x-tenant: acme", "runs", "wait", "agent", "--thread", id, "--input", hello("hi"), "--header", "X-Request-Tag:  t-42 ")
@@ -233,7 +233,7 @@ func TestBinaryHeaderReachesGraph(t *testing.T) {
 }
 
 func TestBinaryInputFromFileAndStdin(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	id := newThread(t, alice)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "input.json"), []byte(hello("from a file")+"\n"), 0o600); err != nil {
@@ -274,7 +274,7 @@ func TestBinaryInputFromFileAndStdin(t *testing.T) {
 }
 
 func TestBinaryEnvironment(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	env := call{noURL: true, env: []string{"LANGGRAPH_API_URL=" + srv.URL(), "LANGGRAPH_AUTH_TOKEN=" + testserver.TokenAlice}}
 	th := decode[thread](t, env.ok(t, "threads", "create"))
 	if th.Metadata["owner"] != "alice" {
@@ -294,7 +294,7 @@ func TestBinaryEnvironment(t *testing.T) {
 }
 
 func TestBinaryGlobalFlagsAfterCommand(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	id := newThread(t, alice)
 	c := call{noURL: true}
 	c.ok(t, "threads", "get", id, "--url", srv.URL(), "--token", testserver.TokenAlice)
@@ -304,7 +304,7 @@ func TestBinaryGlobalFlagsAfterCommand(t *testing.T) {
 }
 
 func TestBinaryInvoke(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	id := newThread(t, alice)
 	res := decode[resultOut](t, alice.exits(t, exitRunInterrupted, nil, "invoke", "interrupt", "--thread", id, "--input", "{}"))
 	if !res.Interrupted || len(res.Interrupts) != 1 || compact(t, res.Interrupts[0].Value) != `{"question":"approve?"}` {
@@ -338,7 +338,7 @@ func TestBinaryInvoke(t *testing.T) {
 }
 
 func TestBinaryRunsLifecycle(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	id := newThread(t, alice)
 	created := decode[runOut](t, alice.ok(t, "runs", "create", "agent", "--thread", id, "--input", hello("bg"), "--metadata", `{"n":1}`))
 	res := decode[resultOut](t, alice.ok(t, "runs", "join", id, created.RunID))
@@ -403,7 +403,7 @@ func TestBinaryRunsLifecycle(t *testing.T) {
 }
 
 func TestBinaryAssistants(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	type assistant struct {
 		AssistantID string `json:"assistant_id"`
 		GraphID     string `json:"graph_id"`
@@ -443,7 +443,7 @@ func TestBinaryAssistants(t *testing.T) {
 }
 
 func TestBinaryStore(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	alice.ok(t, "store", "put", "alice.notes", "todo", "--value", `{"text":"buy milk","done":false}`)
 	alice.ok(t, "store", "put", `["alice","notes"]`, "done", "--value", `{"text":"call bob","done":true}`)
 	item := decode[struct {
@@ -471,7 +471,7 @@ func TestBinaryStore(t *testing.T) {
 }
 
 func TestBinaryCronsOnJSServer(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	// The JS server does not implement crons: the refusal is an API error.
 	r := alice.fails(t, exitAPI, nil, "--retries", "0", "crons", "search")
 	if !strings.Contains(r.stderr, "500") && !strings.Contains(r.stderr, "404") {
@@ -535,7 +535,7 @@ func (w *notifyWriter) String() string {
 // come, Ctrl-C (a cancelled context) ends it with status 130, and run leaves
 // no goroutine behind.
 func TestInProcessStreamInterrupted(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	noEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -568,7 +568,7 @@ func TestInProcessStreamInterrupted(t *testing.T) {
 
 // In-process: the whole path of a wait, as bob, under the race detector.
 func TestInProcessWait(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	noEnv(t)
 	r := runLG(t, hello("in process"), "--url", srv.URL(), "--token", testserver.TokenBob, "runs", "wait", "agent", "--input", "-")
@@ -589,7 +589,7 @@ func TestInProcessWait(t *testing.T) {
 // usual), so that scripts can tell it from a run that finished; resuming it
 // to its end exits 0.
 func TestBinaryInterruptedRunExitCode(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	want := []string{"stopped at an interrupt or a breakpoint"}
 
 	// interrupt(): wait, join, then resume.

@@ -176,19 +176,6 @@ var (
 	dave  = call{user: &testserver.Dave}
 )
 
-// integration skips without a server and resets its state.
-func integration(t *testing.T) {
-	t.Helper()
-	if srv == nil {
-		t.Skip("integration test: no test server (-short or " + testserver.SkipEnv + "=1)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := srv.Reset(ctx); err != nil {
-		t.Fatalf("reset: %v\n%s", err, srv.Log())
-	}
-}
-
 // decode unmarshals a JSON document printed by lg.
 func decode[T any](t *testing.T, r result) T {
 	t.Helper()

@@ -28,7 +28,7 @@ func wantLines(t *testing.T, what, out string, want ...string) {
 // Text output against the real server: message text, nodes, custom events,
 // the final state, interrupts and errors, with the usual exit statuses.
 func TestBinaryTextOutput(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	r := alice.ok(t, "runs", "stream", "agent", "--input", hello("hi there"), "-o", "text")
 	if !strings.HasPrefix(r.stdout, "agent: You said: hi there\n") {
 		t.Errorf("runs stream -o text does not start with the agent's message:\n%s", r.stdout)
@@ -99,7 +99,7 @@ func (w *writesRecorder) Write(p []byte) (int, error) {
 // In-process: text output writes each token as it arrives (one write per
 // chunk from the server), not the message once it is complete.
 func TestInProcessTextTokens(t *testing.T) {
-	integration(t)
+	srv.Setup(t)
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	noEnv(t)
 	var out, stderr writesRecorder

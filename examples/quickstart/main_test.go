@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/internal/testserver"
@@ -19,16 +18,10 @@ var srv *testserver.Server
 
 func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
 
+// setup resets the server and clears the environment the program reads.
 func setup(t *testing.T) context.Context {
 	t.Helper()
-	if srv == nil {
-		t.Skip("-short: no test server")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
-	if err := srv.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := srv.Setup(t)
 	for _, k := range []string{"LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY", "LANGGRAPH_AUTH_TOKEN"} {
 		t.Setenv(k, "")
 	}
