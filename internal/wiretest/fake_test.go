@@ -339,18 +339,13 @@ type deployment struct {
 	noAuth     *client.Client
 }
 
+// newDeployment returns the clients of the server at base (the live test
+// server's clients, pointed there).
 func newDeployment(t *testing.T, name, base string) deployment {
-	mk := func(opts ...langgraph.Option) *client.Client {
-		c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(base), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0)}, opts...)...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
+	mk := func(u testserver.User) *client.Client {
+		return srv.Client(t, u, langgraph.WithBaseURL(base), langgraph.WithMaxRetries(0))
 	}
-	return deployment{name: name,
-		alice:  mk(langgraph.WithBearerToken(testserver.TokenAlice)),
-		bob:    mk(langgraph.WithBearerToken(testserver.TokenBob)),
-		noAuth: mk()}
+	return deployment{name: name, alice: mk(testserver.Alice), bob: mk(testserver.Bob), noAuth: mk(testserver.User{})}
 }
 
 // outcome is what an SDK call gave: its value, or its error.
@@ -599,14 +594,7 @@ func trimMessageMetadata(d any) any {
 // TestFakeConformance makes the same SDK calls against the fake and the live
 // test server: what the SDK decodes must be the same, ids and times aside.
 func TestFakeConformance(t *testing.T) {
-	if srv == nil {
-		t.Skip("integration test: no test server (-short or " + testserver.SkipEnv + "=1)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if err := srv.Reset(ctx); err != nil {
-		t.Fatalf("reset: %v\n%s", err, srv.Log())
-	}
+	ctx := srv.Setup(t)
 	fake := fakeDeployment(t)
 	realOut := scenario(ctx, newDeployment(t, "real", srv.URL()))
 	fakeOut := scenario(ctx, newDeployment(t, "fake", fake.URL()))
