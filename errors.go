@@ -1,6 +1,7 @@
 package langgraph
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -223,7 +224,7 @@ var ErrNoCredentials = errors.New("langgraph: no credentials for this call")
 
 // RunError is a run that failed on the server: a node raised an error. It
 // comes from the __error__ body of a wait or join, or from an error event in a
-// stream.
+// stream (StreamPart.Err).
 type RunError struct {
 	// Name is the remote error's type, e.g. "ValueError" or "GraphRecursionError".
 	Name string `json:"error"`
@@ -250,3 +251,100 @@ func (e *RunError) Error() string {
 	b.WriteString(e.Message)
 	return b.String()
 }
+
+// UnmarshalJSON decodes the forms in which servers report a failed run:
+// {"error": name, "message": text}, a bare JSON string (the message), and
+// the JS server's form that nests the node's error, as JSON, inside the
+// message.
+func (e *RunError) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		e.Name, e.Message = "", s
+		return nil
+	}
+	var v struct {
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	e.Name, e.Message = v.Error, v.Message
+	if len(v.Message) > 0 && v.Message[0] == '{' {
+		var inner struct {
+			Error   string `json:"error"`
+			Message string `json:"message"`
+		}
+		if json.Unmarshal([]byte(v.Message), &inner) == nil && inner.Error != "" {
+			e.Name, e.Message = inner.Error, inner.Message
+		}
+	}
+	return nil
+}
+
+// ErrEventTooLarge matches (with errors.Is) the error that ends a stream when
+// one event is larger than the client's limit (langgraph.WithMaxEventSize).
+var ErrEventTooLarge = errors.New("langgraph: stream event too large")
+
+// ErrStreamUsed is yielded when a stream is ranged over a second time: a
+// stream sends its request once, so that a run is never started twice.
+var ErrStreamUsed = errors.New("langgraph: a stream can be ranged over only once")
+
+// ErrStreamClosed matches (with errors.Is) the cause of a reconnect after the
+// server closed a stream cleanly without an "end" event. The JS server ends
+// every stream that way, so a resumable stream cannot tell its normal end from
+// a connection closed early by a proxy: it joins the run once more to check
+// that no event was missed, and reconnects with backoff while the run is
+// still going.
+var ErrStreamClosed = errors.New("langgraph: the server closed the stream")
+
+// ErrStreamIdle matches (with errors.Is) the cause of a connection that the
+// stream closed because nothing arrived on it for
+// ReconnectPolicy.IdleTimeout.
+var ErrStreamIdle = errors.New("langgraph: stream connection idle")
+
+// StreamError reports a stream that stopped before its run ended and could
+// not be resumed: the connection broke (or closed before the run finished)
+// and either the stream cannot be continued from its last event (the run was
+// not created with StreamResumable and the server named no reconnect
+// Location) or every reconnect attempt failed. Events may have been lost; the
+// run itself may still be going on the server: Runs.Join returns its result.
+type StreamError struct {
+	// RunID and ThreadID identify the run when known.
+	RunID string
+	// ThreadID is the run's thread.
+	ThreadID string
+	// LastEventID is the id of the last event received.
+	LastEventID string
+	// Attempts is the number of reconnect attempts made in a row.
+	Attempts int
+	// Reason says why the stream was not (or no longer) resumed.
+	Reason string
+	// Err is what broke the stream (or failed the last reconnect).
+	Err error
+}
+
+// Error describes the stream, the reason and the cause.
+func (e *StreamError) Error() string {
+	var b strings.Builder
+	b.WriteString("langgraph: stream")
+	if e.RunID != "" {
+		fmt.Fprintf(&b, " of run %s", e.RunID)
+	}
+	b.WriteString(" stopped")
+	if e.LastEventID != "" {
+		fmt.Fprintf(&b, " after event %s", e.LastEventID)
+	}
+	if e.Reason != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Reason)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *StreamError) Unwrap() error { return e.Err }

@@ -301,10 +301,11 @@ type SubgraphsParams struct {
 	Recurse bool
 }
 
-// GetSubgraphs returns the schemas of the assistant's subgraphs, keyed by
-// namespace (GET /assistants/{assistant_id}/subgraphs[/{namespace}]). A graph
-// without subgraphs gives an empty map.
-func (s *Service) GetSubgraphs(ctx context.Context, assistantID string, p SubgraphsParams, opts ...langgraph.Option) (map[string]GraphSchema, error) {
+// GetSubgraphs returns the schemas of the assistant's subgraphs, in the
+// server's order, each with its namespace
+// (GET /assistants/{assistant_id}/subgraphs[/{namespace}]). A graph without
+// subgraphs gives none.
+func (s *Service) GetSubgraphs(ctx context.Context, assistantID string, p SubgraphsParams, opts ...langgraph.Option) ([]Subgraph, error) {
 	var path string
 	var err error
 	if p.Namespace != "" {
@@ -315,13 +316,10 @@ func (s *Service) GetSubgraphs(ctx context.Context, assistantID string, p Subgra
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]GraphSchema{}
+	var out subgraphs
 	q := url.Values{"recurse": {strconv.FormatBool(p.Recurse)}}
 	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q, Idempotent: true, Options: opts}, &out); err != nil {
 		return nil, err
-	}
-	if out == nil { // a JSON null
-		out = map[string]GraphSchema{}
 	}
 	return out, nil
 }

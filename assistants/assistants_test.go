@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -434,35 +435,51 @@ func TestGetSchemas(t *testing.T) {
 func TestGetSubgraphs(t *testing.T) {
 	ctx := context.Background()
 	// The JS server names the schemas input/output/state/config; the Python
-	// one input_schema/... Both decode.
-	body := `{"child":{"state":{"s":1},"input":{"i":1},"output":{"o":1},"config":{"c":1}},
-		"child|inner":{"state_schema":{"s":2},"input_schema":{"i":2},"context_schema":{"x":2}}}`
+	// one input_schema/... Both decode, in the server's order (not sorted).
+	body := `{"zeta":{"state":{"s":1},"input":{"i":1},"output":{"o":1},"config":{"c":1}},
+		"zeta|inner":{"state_schema":{"s":2},"input_schema":{"i":2},"context_schema":{"x":2}},
+		"alpha":{}}`
 	f, c := fake.NewClient(t, fake.Fixed(200, body))
 	subs, err := c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	fake.CheckLine(t, f.One(t), "GET", "/assistants/subgraph/subgraphs", "recurse=false")
-	child, inner := subs["child"], subs["child|inner"]
-	if len(subs) != 2 || string(child.StateSchema) != `{"s":1}` || string(child.InputSchema) != `{"i":1}` ||
+	var names []string
+	for _, sub := range subs {
+		names = append(names, sub.Namespace)
+	}
+	if !slices.Equal(names, []string{"zeta", "zeta|inner", "alpha"}) {
+		t.Fatalf("namespaces = %q, want the server's order", names)
+	}
+	child, inner := subs[0].Schema, subs[1].Schema
+	if string(child.StateSchema) != `{"s":1}` || string(child.InputSchema) != `{"i":1}` ||
 		string(child.OutputSchema) != `{"o":1}` || string(child.ConfigSchema) != `{"c":1}` {
-		t.Errorf("child = %+v", child)
+		t.Errorf("zeta = %+v", child)
 	}
 	if string(inner.StateSchema) != `{"s":2}` || string(inner.InputSchema) != `{"i":2}` || string(inner.ContextSchema) != `{"x":2}` {
-		t.Errorf("child|inner = %+v", inner)
+		t.Errorf("zeta|inner = %+v", inner)
 	}
 
 	f, c = fake.NewClient(t, fake.Fixed(200, `{}`))
 	subs, err = c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{Namespace: "child|a/b", Recurse: true})
-	if err != nil || subs == nil || len(subs) != 0 {
+	if err != nil || len(subs) != 0 {
 		t.Fatalf("subs = %v, %v", subs, err)
 	}
 	fake.CheckLine(t, f.One(t), "GET", "/assistants/subgraph/subgraphs/child%7Ca%2Fb", "recurse=true")
 
 	_, c = fake.NewClient(t, fake.Fixed(200, `null`))
 	subs, err = c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{})
-	if err != nil || subs == nil {
-		t.Errorf("null body: subs = %v, %v; want an empty map", subs, err)
+	if err != nil || len(subs) != 0 {
+		t.Errorf("null body: subs = %v, %v; want none", subs, err)
+	}
+
+	for _, bad := range []string{`[]`, `{"child":[]}`, `"x"`} {
+		_, c = fake.NewClient(t, fake.Fixed(200, bad))
+		var re *langgraph.ResponseError
+		if _, err := c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{}); !errors.As(err, &re) {
+			t.Errorf("answer %s: err = %v, want a *langgraph.ResponseError", bad, err)
+		}
 	}
 }
 

@@ -55,8 +55,8 @@ func TestIntegrationSystemAssistant(t *testing.T) {
 	}
 
 	system, err := c.Assistants.Count(ctx, assistants.CountParams{Metadata: map[string]any{"created_by": "system"}})
-	if err != nil || system != 5 {
-		t.Errorf("Count(system) = %d, %v; want 5 (one per graph)", system, err)
+	if err != nil || system != 6 {
+		t.Errorf("Count(system) = %d, %v; want 6 (one per graph)", system, err)
 	}
 }
 
@@ -279,10 +279,10 @@ func TestIntegrationGraphAndSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	child, ok := subs["child"]
-	if !ok {
-		t.Fatalf("subgraphs = %v, want a child key", subs)
+	if len(subs) != 1 || subs[0].Namespace != "child" {
+		t.Fatalf("subgraphs = %v, want child", subs)
 	}
+	child := subs[0].Schema
 	if props, _ := mustJSON(t, child.StateSchema)["properties"].(map[string]any); props["trail"] == nil {
 		t.Errorf("child state schema = %s, want a trail property", child.StateSchema)
 	}
@@ -290,14 +290,14 @@ func TestIntegrationGraphAndSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := recursed["child"]; !ok {
-		t.Errorf("recursive subgraphs = %v, want a child key", recursed)
+	if len(recursed) != 1 || recursed[0].Namespace != "child" {
+		t.Errorf("recursive subgraphs = %v, want child", recursed)
 	}
 	byNS, err := c.Assistants.GetSubgraphs(ctx, "subgraph", assistants.SubgraphsParams{Namespace: "child"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := byNS["child"]; !ok || len(byNS) != 1 {
+	if len(byNS) != 1 || byNS[0].Namespace != "child" {
 		t.Errorf("subgraphs at namespace child = %v, want only child", byNS)
 	}
 	none, err := c.Assistants.GetSubgraphs(ctx, "agent", assistants.SubgraphsParams{Recurse: true})

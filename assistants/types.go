@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/jsonobj"
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
@@ -121,6 +122,33 @@ type GraphEdge struct {
 	// Conditional reports an edge taken only when a condition holds. It is
 	// encoded when false too, as the server sends it.
 	Conditional bool `json:"conditional"`
+}
+
+// Subgraph is one subgraph of a graph (GetSubgraphs).
+type Subgraph struct {
+	// Namespace names the subgraph: the node that runs it, e.g. "child";
+	// with Recurse, the path of nested subgraphs joined with "|", e.g.
+	// "child|inner".
+	Namespace string
+	// Schema holds the subgraph's schemas.
+	Schema GraphSchema
+}
+
+// subgraphs decodes the server's object of schemas by namespace, in order.
+type subgraphs []Subgraph
+
+func (l *subgraphs) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	return jsonobj.Each(b, func(ns string, v json.RawMessage) error {
+		var sc GraphSchema
+		if err := json.Unmarshal(v, &sc); err != nil {
+			return fmt.Errorf("subgraph %q: %w", ns, err)
+		}
+		*l = append(*l, Subgraph{Namespace: ns, Schema: sc})
+		return nil
+	})
 }
 
 // GraphSchema holds the JSON schemas of a graph (GetSchemas) or of a

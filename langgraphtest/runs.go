@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/langgraph-go/langgraph"
 )
 
 // run is a run of the fake. Runs end as they start: events, result and
@@ -610,12 +612,9 @@ func (p *player) play(final json.RawMessage) {
 			continue
 		}
 		flush()
-		mode := base
-		switch {
-		case base == "messages":
-			mode = "messages-tuple"
-		case strings.HasPrefix(base, "messages/"):
-			mode = "messages"
+		mode := string(langgraph.EventKind(base).Mode()) // "messages" comes from mode messages-tuple
+		if mode == "" {
+			mode = base
 		}
 		if p.want(mode) {
 			p.emit(e.Name, e.Data)

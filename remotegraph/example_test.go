@@ -108,7 +108,7 @@ func ExampleRemoteGraph_Stream() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if part.Mode != string(runs.StreamUpdates) {
+		if part.Kind != langgraph.EventUpdates {
 			continue // the run's metadata comes first
 		}
 		// Each namespace element is "node:task id"; print the nodes only,

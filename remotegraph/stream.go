@@ -2,7 +2,6 @@ package remotegraph
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"slices"
@@ -110,11 +109,7 @@ func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opt
 	if len(modes) == 0 {
 		modes = []runs.StreamMode{runs.StreamUpdates}
 	}
-	userModes := make([]string, len(modes))
-	for i, m := range modes {
-		userModes[i] = string(m)
-	}
-	keep := stream.Keep(userModes)
+	keep := stream.Keep(modes)
 	sent := slices.Clone(modes)
 	for _, extra := range []runs.StreamMode{runs.StreamUpdates, runs.StreamTasks} {
 		if !slices.Contains(sent, extra) {
@@ -148,7 +143,7 @@ func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opt
 		var tasks taskTracker
 		for part, err := range seq {
 			if err != nil {
-				if part.Mode == langgraph.EventError || errors.As(err, new(*langgraph.RunError)) {
+				if part.Kind == langgraph.EventError || errors.As(err, new(*langgraph.RunError)) {
 					re := g.remoteError(err, req.threadID)
 					if e, ok := re.(*RemoteError); ok {
 						e.Node, e.Namespace = tasks.failed()
@@ -164,14 +159,14 @@ func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opt
 				yield(part, err)
 				return
 			}
-			if part.Mode == string(runs.StreamTasks) {
+			if part.Kind == langgraph.EventTasks {
 				tasks.see(part)
 			}
 			var interrupts []langgraph.Interrupt
-			if nested && part.Mode == string(runs.StreamUpdates) && part.Namespace == nil {
+			if nested && part.Kind == langgraph.EventUpdates && part.Namespace == nil {
 				interrupts, _ = part.Interrupts()
 			}
-			if keep(part.Mode) {
+			if keep(part.Kind) {
 				if nested {
 					part = prefixed(part, req.namespace)
 				}
@@ -192,14 +187,14 @@ func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opt
 }
 
 // prefixed puts the caller's namespace before the part's own, in Namespace
-// and in Event; events that are not of a stream mode (metadata, error, ...)
+// and in Event; events that no stream mode produces (metadata, error, ...)
 // belong to the run, not to a graph, and are left alone.
 func prefixed(p langgraph.StreamPart, ns []string) langgraph.StreamPart {
-	if !slices.Contains(stream.StreamModes, p.Mode) {
+	if p.Kind.Mode() == "" {
 		return p
 	}
 	p.Namespace = append(slices.Clone(ns), p.Namespace...)
-	p.Event = p.Mode + "|" + strings.Join(p.Namespace, "|")
+	p.Event = string(p.Kind) + "|" + strings.Join(p.Namespace, "|")
 	return p
 }
 
@@ -216,23 +211,17 @@ type taskInfo struct {
 }
 
 func (t *taskTracker) see(p langgraph.StreamPart) {
-	var ev struct {
-		ID     string          `json:"id"`
-		Name   string          `json:"name"`
-		Result json.RawMessage `json:"result"`
-		Error  json.RawMessage `json:"error"`
-		Input  json.RawMessage `json:"input"`
-	}
-	if json.Unmarshal(p.Data, &ev) != nil || ev.ID == "" {
+	ev, err := p.Task()
+	if err != nil || ev.ID == "" {
 		return
 	}
 	ti := taskInfo{id: ev.ID, name: ev.Name, ns: p.Namespace}
-	if ev.Input != nil { // a task start; results carry result and error instead
+	if !ev.IsResult() {
 		t.running = append(t.running, ti)
 		return
 	}
 	t.running = slices.DeleteFunc(t.running, func(r taskInfo) bool { return r.id == ev.ID && slices.Equal(r.ns, ti.ns) })
-	if e := strings.TrimSpace(string(ev.Error)); e != "" && e != "null" && t.failure == nil {
+	if ev.Error != nil && t.failure == nil {
 		t.failure = &ti
 	}
 }

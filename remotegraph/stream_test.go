@@ -48,8 +48,8 @@ func collect(t *testing.T, seq func(func(langgraph.StreamPart, error) bool)) ([]
 func modesOf(parts []langgraph.StreamPart) []string {
 	var ms []string
 	for _, p := range parts {
-		if !slices.Contains(ms, p.Mode) {
-			ms = append(ms, p.Mode)
+		if !slices.Contains(ms, string(p.Kind)) {
+			ms = append(ms, string(p.Kind))
 		}
 	}
 	slices.Sort(ms)
@@ -85,7 +85,7 @@ func TestIntegrationStreamDefaultMode(t *testing.T) {
 		t.Fatalf("modes = %v, want metadata and updates", got)
 	}
 	nodes, _, err := parts[len(parts)-1].Updates()
-	if err != nil || nodes["agent"] == nil {
+	if err != nil || len(nodes) != 1 || nodes[0].Node != "agent" {
 		t.Errorf("updates = %v, %v; want node agent", nodes, err)
 	}
 }
@@ -109,7 +109,7 @@ func TestIntegrationStreamSeveralModes(t *testing.T) {
 		Said string `json:"said"`
 	}
 	for _, p := range parts {
-		switch p.Mode {
+		switch p.Kind {
 		case "messages":
 			m, md, err := p.MessageChunk()
 			if err != nil {
@@ -142,7 +142,7 @@ func TestIntegrationStreamSubgraphs(t *testing.T) {
 	}
 	var inner, root []string
 	for _, p := range parts {
-		if p.Mode != "updates" {
+		if p.Kind != "updates" {
 			continue
 		}
 		switch {
@@ -178,7 +178,7 @@ func TestIntegrationStreamNestedNamespace(t *testing.T) {
 	}
 	var sawChild bool
 	for _, p := range parts {
-		if p.Mode == "metadata" {
+		if p.Kind == "metadata" {
 			if p.Namespace != nil || p.Event != "metadata" {
 				t.Errorf("metadata part was prefixed: %+v", p)
 			}
@@ -188,7 +188,7 @@ func TestIntegrationStreamNestedNamespace(t *testing.T) {
 			t.Errorf("%q: namespace %q, want the caller's first", p.Event, p.Namespace)
 			continue
 		}
-		if want := p.Mode + "|" + strings.Join(p.Namespace, "|"); p.Event != want {
+		if want := string(p.Kind) + "|" + strings.Join(p.Namespace, "|"); p.Event != want {
 			t.Errorf("event %q, want %q", p.Event, want)
 		}
 		if len(p.Namespace) == 3 && strings.HasPrefix(p.Namespace[2], "child:") {
@@ -262,7 +262,7 @@ func TestIntegrationStreamRemoteError(t *testing.T) {
 	if !strings.Contains(re.Error(), `node "fail"`) {
 		t.Errorf("Error() = %q, want the node", re.Error())
 	}
-	if len(parts) == 0 || parts[len(parts)-1].Mode != langgraph.EventError {
+	if len(parts) == 0 || parts[len(parts)-1].Kind != langgraph.EventError {
 		t.Errorf("the error part was not yielded with the error: %v", modesOf(parts))
 	}
 }
@@ -302,7 +302,7 @@ func TestIntegrationStreamUsers(t *testing.T) {
 	}
 
 	for p, err := range g.Stream(as(ctx, testserver.Alice), say("x"), remotegraph.StreamParams{}) {
-		if err != nil || p.Mode != "metadata" {
+		if err != nil || p.Kind != "metadata" {
 			t.Errorf("first part = %q, %v", p.Event, err)
 		}
 		break

@@ -271,7 +271,10 @@ func decodeResult(method string, resp *http.Response, raw []byte, meta langgraph
 
 // runError decodes an __error__ value and names the run.
 func runError(raw json.RawMessage, meta langgraph.RunRef) error {
-	e := langgraph.DecodeRunError(raw)
+	e := &langgraph.RunError{}
+	if json.Unmarshal(raw, e) != nil {
+		e.Message = string(bytes.TrimSpace(raw))
+	}
 	e.RunID, e.ThreadID = meta.RunID, meta.ThreadID
 	return e
 }

@@ -105,10 +105,6 @@ func (s *Service) stream(ctx context.Context, threadID, assistantID string, p St
 	if err != nil {
 		return stream.Fail(err)
 	}
-	modes := make([]string, len(p.StreamMode))
-	for i, m := range p.StreamMode {
-		modes[i] = string(m)
-	}
 	spec := stream.Spec{
 		Backend:      s.b,
 		Request:      &transport.Request{Method: http.MethodPost, Path: path, Body: body{assistantID, p.CreateParams}, Options: opts},
@@ -120,7 +116,7 @@ func (s *Service) stream(ctx context.Context, threadID, assistantID string, p St
 		Info:         langgraph.CallInfo{AssistantID: assistantID, StartsRun: true},
 	}
 	if !p.AllEvents {
-		spec.Keep = stream.Keep(modes)
+		spec.Keep = stream.Keep(p.StreamMode)
 	}
 	cancelOnDisconnect := p.OnDisconnect == DisconnectCancel
 	spec.Rejoin = func(run langgraph.RunRef, lastID string) (*transport.Request, string) {
@@ -196,11 +192,7 @@ func (s *Service) JoinStream(ctx context.Context, threadID, runID string, p Join
 		Active:      s.active(opts),
 	}
 	if len(p.StreamMode) > 0 {
-		modes := make([]string, len(p.StreamMode))
-		for i, m := range p.StreamMode {
-			modes[i] = string(m)
-		}
-		spec.Keep = stream.Keep(modes)
+		spec.Keep = stream.Keep(p.StreamMode)
 	}
 	if p.Resumable {
 		spec.Rejoin = func(run langgraph.RunRef, lastID string) (*transport.Request, string) {

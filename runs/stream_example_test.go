@@ -63,8 +63,8 @@ func ExampleService_Stream() {
 		} else if err != nil {
 			log.Fatal(err)
 		}
-		switch part.Mode {
-		case "messages":
+		switch part.Kind {
+		case langgraph.EventMessages: // mode messages-tuple
 			chunk, meta, err := part.MessageChunk()
 			if err != nil {
 				log.Fatal(err)
@@ -72,7 +72,7 @@ func ExampleService_Stream() {
 			if meta.Node == "agent" {
 				fmt.Print(chunk.Text())
 			}
-		case "values":
+		case langgraph.EventValues:
 			var state struct {
 				Messages []langgraph.Message `json:"messages"`
 			}
@@ -119,13 +119,13 @@ func ExampleService_JoinStream() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if part.Mode == "updates" {
-			nodes, interrupts, err := part.Updates()
+		if part.Kind == langgraph.EventUpdates {
+			updates, interrupts, err := part.Updates()
 			if err != nil {
 				log.Fatal(err)
 			}
-			for node := range nodes {
-				fmt.Println(node, "updated the state")
+			for _, u := range updates {
+				fmt.Println(u.Node, "updated the state")
 			}
 			for _, in := range interrupts {
 				fmt.Println("interrupted:", string(in.Value))

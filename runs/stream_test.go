@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -71,7 +70,7 @@ func summary(t *testing.T, p langgraph.StreamPart) string {
 	name := taskID.ReplaceAllString(p.Event, ":*")
 	var s string
 	var err error
-	switch p.Mode {
+	switch p.Kind {
 	case "metadata":
 		var md langgraph.StreamMetadata
 		md, err = p.Metadata()
@@ -84,12 +83,12 @@ func summary(t *testing.T, p langgraph.StreamPart) string {
 		v, in, err = p.Values()
 		s = valuesSummary(t, v) + interruptsSummary(in)
 	case "updates":
-		var nodes map[string]json.RawMessage
+		var nodes []langgraph.NodeUpdate
 		var in []langgraph.Interrupt
 		nodes, in, err = p.Updates()
 		var parts []string
-		for _, n := range sortedKeys(nodes) {
-			parts = append(parts, n+":"+valuesSummary(t, nodes[n]))
+		for _, n := range nodes {
+			parts = append(parts, n.Node+":"+valuesSummary(t, n.Update))
 		}
 		s = strings.Join(parts, " ") + interruptsSummary(in)
 	case "messages":
@@ -108,39 +107,49 @@ func summary(t *testing.T, p langgraph.StreamPart) string {
 			s += m.Node
 		}
 	case "debug":
-		var d struct {
-			Step    int    `json:"step"`
-			Type    string `json:"type"`
-			Payload struct {
-				Name string `json:"name"`
-			} `json:"payload"`
+		var d langgraph.DebugEvent
+		d, err = p.Debug()
+		var name string
+		switch d.Type {
+		case langgraph.DebugCheckpoint:
+			var c langgraph.CheckpointEvent
+			if c, err = d.Checkpoint(); err == nil && (c.Checkpoint == nil || c.Config == nil || c.Metadata["step"] != float64(d.Step)) {
+				t.Errorf("debug checkpoint without its checkpoint, config or step: %s", p.Data)
+			}
+		case langgraph.DebugTask, langgraph.DebugTaskResult:
+			var tk langgraph.TaskEvent
+			tk, err = d.Task()
+			name = tk.Name
+			if tk.IsResult() != (d.Type == langgraph.DebugTaskResult) {
+				t.Errorf("debug %s: IsResult = %v", d.Type, tk.IsResult())
+			}
 		}
-		err = p.Decode(&d)
-		s = strings.TrimSpace(fmt.Sprintf("%d %s %s", d.Step, d.Type, d.Payload.Name))
+		if d.Timestamp.IsZero() {
+			t.Errorf("debug event without a time: %s", p.Data)
+		}
+		s = strings.TrimSpace(fmt.Sprintf("%d %s %s", d.Step, d.Type, name))
 	case "tasks":
-		var d map[string]json.RawMessage
-		err = p.Decode(&d)
-		var n string
-		json.Unmarshal(d["name"], &n)
-		if _, ok := d["result"]; ok {
-			s = n + " result " + string(d["result"])
-		} else {
-			s = n + " start " + string(d["input"])
+		var tk langgraph.TaskEvent
+		tk, err = p.Task()
+		switch {
+		case !tk.IsResult():
+			s = tk.Name + " start " + string(tk.Input)
+		case tk.Error != nil:
+			s = tk.Name + " error " + tk.Error.Name + ": " + tk.Error.Message
+		default:
+			s = tk.Name + " result " + string(tk.Result)
 		}
 	case "checkpoints":
-		var d struct {
-			Values   json.RawMessage `json:"values"`
-			Next     []string        `json:"next"`
-			Metadata struct {
-				Step int `json:"step"`
-			} `json:"metadata"`
-		}
-		err = p.Decode(&d)
-		s = fmt.Sprintf("%d %v %s", d.Metadata.Step, d.Next, d.Values)
+		var c langgraph.CheckpointEvent
+		c, err = p.Checkpoint()
+		s = fmt.Sprintf("%v %v %s", c.Metadata["step"], c.Next, c.Values)
 	case "events":
-		var d struct{ Event, Name string }
-		err = p.Decode(&d)
-		s = d.Event + " " + d.Name
+		var e langgraph.CallbackEvent
+		e, err = p.CallbackEvent()
+		if e.RunID == "" || e.Metadata == nil {
+			t.Errorf("events event without a run id or metadata: %s", p.Data)
+		}
+		s = e.Event + " " + e.Name
 	case "error":
 		var e *langgraph.RunError
 		if !errors.As(p.Err(), &e) {
@@ -155,15 +164,6 @@ func summary(t *testing.T, p langgraph.StreamPart) string {
 		t.Errorf("%s: %v", p.Event, err)
 	}
 	return strings.TrimSpace(name + " " + strings.TrimSpace(s))
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // valuesSummary shows a state: its messages as type:text, else the JSON.
@@ -332,7 +332,7 @@ func TestStreamModes(t *testing.T) {
 				var ns []string
 				for _, part := range parts {
 					if len(part.Namespace) > 0 {
-						if len(part.Namespace) != 1 || !strings.HasPrefix(part.Namespace[0], "child:") || part.Mode+"|"+part.Namespace[0] != part.Event {
+						if len(part.Namespace) != 1 || !strings.HasPrefix(part.Namespace[0], "child:") || string(part.Kind)+"|"+part.Namespace[0] != part.Event {
 							t.Errorf("namespace of %q = %q", part.Event, part.Namespace)
 						}
 						ns = append(ns, part.Namespace[0])
@@ -571,7 +571,7 @@ func TestStreamBreakpoint(t *testing.T) {
 		if part.Interrupted() {
 			stops = append(stops, part.Event)
 		}
-		if in, err := part.Interrupts(); part.Mode != "metadata" && (err != nil || len(in) != 0) {
+		if in, err := part.Interrupts(); part.Kind != "metadata" && (err != nil || len(in) != 0) {
 			t.Errorf("%s part: interrupts %+v, %v; want none", part.Event, in, err)
 		}
 	}

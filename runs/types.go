@@ -66,20 +66,23 @@ const (
 	CancelRollback  CancelAction = "rollback"  // stop and drop the run's progress
 )
 
-// StreamMode is a kind of event a run can stream.
-type StreamMode string
+// StreamMode is a stream mode of a run: langgraph.StreamMode, whose doc
+// lists the events each mode produces. The constants below are the run
+// modes.
+type StreamMode = langgraph.StreamMode
 
-// Stream modes.
+// Stream modes of a run (the same constants as in package langgraph).
 const (
-	StreamValues        StreamMode = "values"         // the whole state after each step
-	StreamUpdates       StreamMode = "updates"        // each node's update
-	StreamMessages      StreamMode = "messages"       // LLM messages, partial and complete
-	StreamMessagesTuple StreamMode = "messages-tuple" // LLM message chunks with their metadata
-	StreamCustom        StreamMode = "custom"         // what nodes write to their stream writer
-	StreamEvents        StreamMode = "events"         // LangChain callback events
-	StreamDebug         StreamMode = "debug"          // checkpoints and tasks, verbosely
-	StreamTasks         StreamMode = "tasks"          // task starts and results
-	StreamCheckpoints   StreamMode = "checkpoints"    // each checkpoint
+	StreamValues        = langgraph.StreamValues        // the whole state after each step
+	StreamUpdates       = langgraph.StreamUpdates       // each node's update, after each step
+	StreamMessagesTuple = langgraph.StreamMessagesTuple // chat model tokens with the metadata of the model call ("messages" events)
+	StreamMessages      = langgraph.StreamMessages      // chat messages, partial and complete ("messages/..." events)
+	StreamCustom        = langgraph.StreamCustom        // what nodes write to their stream writer
+	StreamEvents        = langgraph.StreamEvents        // LangChain callback events
+	StreamDebug         = langgraph.StreamDebug         // checkpoints, task starts and results, with step and time
+	StreamTasks         = langgraph.StreamTasks         // task starts and task results
+	StreamCheckpoints   = langgraph.StreamCheckpoints   // each checkpoint the run saves
+	StreamTools         = langgraph.StreamTools         // tool calls starting, streaming and ending (JS server)
 )
 
 // Run is one execution of an assistant's graph.

@@ -11,14 +11,16 @@ import (
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
-// StreamMode selects what a thread's stream carries.
-type StreamMode string
+// StreamMode is a stream mode of a thread's stream: langgraph.StreamMode.
+// The constants below are the thread modes.
+type StreamMode = langgraph.StreamMode
 
-// Thread stream modes.
+// Stream modes of a thread's stream (the same constants as in package
+// langgraph).
 const (
-	StreamRunModes    StreamMode = "run_modes"    // the events of the thread's runs, in their own stream modes (the default)
-	StreamLifecycle   StreamMode = "lifecycle"    // runs starting and ending
-	StreamStateUpdate StreamMode = "state_update" // changes of the thread's state
+	StreamRunModes    = langgraph.StreamRunModes    // the events of the thread's runs, in their own stream modes (the server's default)
+	StreamLifecycle   = langgraph.StreamLifecycle   // runs starting and ending
+	StreamStateUpdate = langgraph.StreamStateUpdate // changes of the thread's state
 )
 
 // JoinStreamParams say how JoinStream joins a thread's stream.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"io"
 	"iter"
@@ -143,23 +144,23 @@ func (p *textPrinter) part(part langgraph.StreamPart) {
 			p.interrupts = in
 		}
 	}
-	switch part.Mode {
-	case langgraph.EventMetadata, langgraph.EventEnd, "messages/metadata":
-		if part.Mode == "messages/metadata" {
+	switch part.Kind {
+	case langgraph.EventMetadata, langgraph.EventEnd, langgraph.EventMessagesMetadata:
+		if part.Kind == langgraph.EventMessagesMetadata {
 			if md, err := part.MessagesMetadata(); err == nil {
 				for id, m := range md {
 					p.nodes[id] = m.Node
 				}
 			}
 		}
-	case "messages":
+	case langgraph.EventMessages:
 		m, md, err := part.MessageChunk()
 		if err != nil {
 			p.other(part)
 			return
 		}
 		p.text(m.ID, label(part.Namespace, nodeOr(md.Node, m.Type)), m.Text())
-	case "messages/partial", "messages/complete":
+	case langgraph.EventMessagesPartial, langgraph.EventMessagesComplete:
 		ms, err := part.Messages()
 		if err != nil {
 			p.other(part)
@@ -168,7 +169,7 @@ func (p *textPrinter) part(part langgraph.StreamPart) {
 		for _, m := range ms {
 			text := m.Text()
 			done, seen := p.written[m.ID]
-			if part.Mode == "messages/complete" && !seen {
+			if part.Kind == langgraph.EventMessagesComplete && !seen {
 				if text != "" {
 					p.line(label(part.Namespace, nodeOr(p.nodes[m.ID], m.Type)) + ": " + text)
 				}
@@ -178,24 +179,31 @@ func (p *textPrinter) part(part langgraph.StreamPart) {
 				p.text(m.ID, label(part.Namespace, nodeOr(p.nodes[m.ID], m.Type)), text[done:])
 				p.written[m.ID] = len(text)
 			}
-			if part.Mode == "messages/complete" && p.current == m.ID {
+			if part.Kind == langgraph.EventMessagesComplete && p.current == m.ID {
 				p.endLine()
 			}
 		}
-	case "updates":
-		for _, node := range objectKeys(part.Data) {
-			if node != "__interrupt__" {
-				p.line("[node " + label(part.Namespace, node) + "]")
-			}
+	case langgraph.EventUpdates:
+		updates, _, err := part.Updates()
+		if err != nil {
+			p.other(part)
+			return
 		}
-	case "values":
+		for _, u := range updates {
+			p.line("[node " + label(part.Namespace, u.Node) + "]")
+		}
+	case langgraph.EventValues:
 		if root {
 			if v, _, err := part.Values(); err == nil && !isEmptyObject(v) {
 				p.final = v
 			}
 		}
 	case langgraph.EventError:
-		e := langgraph.DecodeRunError(part.Data)
+		var e *langgraph.RunError
+		if !errors.As(part.Err(), &e) {
+			p.other(part)
+			return
+		}
 		msg := e.Message
 		if e.Name != "" {
 			msg = e.Name + ": " + msg
@@ -208,7 +216,7 @@ func (p *textPrinter) part(part langgraph.StreamPart) {
 
 // other writes an event as its name and compact JSON data.
 func (p *textPrinter) other(part langgraph.StreamPart) {
-	name := part.Mode
+	name := string(part.Kind)
 	if len(part.Namespace) > 0 {
 		name += " " + label(part.Namespace, "")
 	}
@@ -257,28 +265,6 @@ func nodeOr(node, fallback string) string {
 		return node
 	}
 	return fallback
-}
-
-// objectKeys returns the keys of a JSON object in their order.
-func objectKeys(data []byte) []string {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil
-	}
-	var keys []string
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return keys
-		}
-		k, _ := tok.(string)
-		var skip json.RawMessage
-		if dec.Decode(&skip) != nil {
-			return keys
-		}
-		keys = append(keys, k)
-	}
-	return keys
 }
 
 func isEmptyObject(v json.RawMessage) bool {

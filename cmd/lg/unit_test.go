@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/stream"
 )
 
 // These tests call run in-process, without the test server.
@@ -471,10 +472,10 @@ func TestEveryCommandHelp(t *testing.T) {
 
 func TestStreamOutput(t *testing.T) {
 	parts := []langgraph.StreamPart{
-		langgraph.NewStreamPart("metadata", []byte(`{"run_id": "r"}`), ""),
-		langgraph.NewStreamPart("custom|child:1", []byte(`{"html":"<b>&</b>"}`), "7"),
-		langgraph.NewStreamPart("values", []byte("not json"), "8"),
-		langgraph.NewStreamPart("values", nil, "9"),
+		stream.Part("metadata", []byte(`{"run_id": "r"}`), ""),
+		stream.Part("custom|child:1", []byte(`{"html":"<b>&</b>"}`), "7"),
+		stream.Part("values", []byte("not json"), "8"),
+		stream.Part("values", nil, "9"),
 	}
 	var b bytes.Buffer
 	boom := errors.New("boom")
@@ -484,7 +485,7 @@ func TestStreamOutput(t *testing.T) {
 				return
 			}
 		}
-		yield(langgraph.NewStreamPart("error", []byte(`{"error":"E","message":"m"}`), "10"), boom)
+		yield(stream.Part("error", []byte(`{"error":"E","message":"m"}`), "10"), boom)
 	})
 	if !errors.Is(err, boom) {
 		t.Errorf("err = %v", err)
@@ -537,23 +538,23 @@ func TestAssistantsSchemas(t *testing.T) {
 // labels, other events as compact JSON, and the final state.
 func TestTextOutput(t *testing.T) {
 	chunk := func(id, text, node string) langgraph.StreamPart {
-		return langgraph.NewStreamPart("messages", []byte(`[{"type":"AIMessageChunk","id":"`+id+`","content":"`+text+`"},{"langgraph_node":"`+node+`"}]`), "")
+		return stream.Part("messages", []byte(`[{"type":"AIMessageChunk","id":"`+id+`","content":"`+text+`"},{"langgraph_node":"`+node+`"}]`), "")
 	}
 	parts := []langgraph.StreamPart{
-		langgraph.NewStreamPart("metadata", []byte(`{"run_id": "r"}`), ""),
-		langgraph.NewStreamPart("values", []byte(`{"n": 0}`), ""),
+		stream.Part("metadata", []byte(`{"run_id": "r"}`), ""),
+		stream.Part("values", []byte(`{"n": 0}`), ""),
 		chunk("m1", "Hel", "agent"), chunk("m1", "lo", "agent"),
 		chunk("m2", "Bye", "agent"),
-		langgraph.NewStreamPart("custom|child:1f0c", []byte(`{"a": [1, 2]}`), ""),
-		langgraph.NewStreamPart("updates|child:1f0c", []byte(`{"inner": {}}`), ""),
-		langgraph.NewStreamPart("updates", []byte(`{"b": {}, "a": {}}`), ""),
-		langgraph.NewStreamPart("messages/complete", []byte(`[{"type":"human","id":"h","content":"hi"}]`), ""),
-		langgraph.NewStreamPart("messages/metadata", []byte(`{"m3":{"metadata":{"langgraph_node":"writer"}}}`), ""),
-		langgraph.NewStreamPart("messages/partial", []byte(`[{"type":"ai","id":"m3","content":"ab"}]`), ""),
-		langgraph.NewStreamPart("messages/partial", []byte(`[{"type":"ai","id":"m3","content":"abc"}]`), ""),
-		langgraph.NewStreamPart("messages/complete", []byte(`[{"type":"ai","id":"m3","content":"abcd"}]`), ""),
-		langgraph.NewStreamPart("tasks", []byte("not json"), ""),
-		langgraph.NewStreamPart("values", []byte(`{"n": 1}`), ""),
+		stream.Part("custom|child:1f0c", []byte(`{"a": [1, 2]}`), ""),
+		stream.Part("updates|child:1f0c", []byte(`{"inner": {}}`), ""),
+		stream.Part("updates", []byte(`{"b": {}, "a": {}}`), ""),
+		stream.Part("messages/complete", []byte(`[{"type":"human","id":"h","content":"hi"}]`), ""),
+		stream.Part("messages/metadata", []byte(`{"m3":{"metadata":{"langgraph_node":"writer"}}}`), ""),
+		stream.Part("messages/partial", []byte(`[{"type":"ai","id":"m3","content":"ab"}]`), ""),
+		stream.Part("messages/partial", []byte(`[{"type":"ai","id":"m3","content":"abc"}]`), ""),
+		stream.Part("messages/complete", []byte(`[{"type":"ai","id":"m3","content":"abcd"}]`), ""),
+		stream.Part("tasks", []byte("not json"), ""),
+		stream.Part("values", []byte(`{"n": 1}`), ""),
 	}
 	var b bytes.Buffer
 	n, err := printStreamAs(&b, outputText, func(yield func(langgraph.StreamPart, error) bool) {
@@ -590,7 +591,7 @@ writer: abcd
 	boom := errors.New("boom")
 	_, err = printStreamAs(&b, outputText, func(yield func(langgraph.StreamPart, error) bool) {
 		if yield(chunk("m1", "Hal", "agent"), nil) {
-			yield(langgraph.NewStreamPart("error", []byte(`{"error":"CustomError","message":"Boo!"}`), ""), boom)
+			yield(stream.Part("error", []byte(`{"error":"CustomError","message":"Boo!"}`), ""), boom)
 		}
 	})
 	if want := "agent: Hal\n[error] CustomError: Boo!\n"; !errors.Is(err, boom) || b.String() != want {
@@ -604,7 +605,7 @@ writer: abcd
 	} {
 		b.Reset()
 		_, err = printStreamAs(&b, outputText, func(yield func(langgraph.StreamPart, error) bool) {
-			yield(langgraph.NewStreamPart("updates", []byte(tc.data), ""), nil)
+			yield(stream.Part("updates", []byte(tc.data), ""), nil)
 		})
 		if !errors.Is(err, errRunInterrupted) || b.String() != tc.want {
 			t.Errorf("%s: %v,\n%s\nwant\n%s", tc.data, err, b.String(), tc.want)

@@ -315,7 +315,7 @@ func TestEinoStreamableLambda(t *testing.T) {
 	var sawCustom bool
 	var last langgraph.StreamPart
 	for _, p := range parts {
-		switch p.Mode {
+		switch p.Kind {
 		case "custom":
 			sawCustom = strings.Contains(string(p.Data), `"said":"streamed"`)
 		case "values":

@@ -367,7 +367,7 @@ func (c *call) event(p langgraph.StreamPart) {
 		c.firstEvent = max(time.Since(c.start), time.Nanosecond)
 		c.events = make(map[string]int64, 4)
 	}
-	c.events[p.Mode]++
+	c.events[string(p.Kind)]++
 }
 
 func (c *call) reconnect(r langgraph.Reconnect) {

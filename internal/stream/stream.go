@@ -50,10 +50,10 @@ type Spec struct {
 	LastEventID string
 	// OnRunCreated is called once, as soon as the run id is known.
 	OnRunCreated func(langgraph.RunRef)
-	// Keep reports whether events of a stream mode are yielded; nil keeps
-	// all. Events whose name is not a stream mode (metadata, error, end,
-	// feedback, ...) are always yielded.
-	Keep func(mode string) bool
+	// Keep reports whether events of a kind are yielded; nil keeps all.
+	// Events of kinds that no stream mode produces (metadata, error, end,
+	// feedback, and kinds the SDK does not know) are always yielded.
+	Keep func(kind langgraph.EventKind) bool
 	// Rejoin returns the request that continues the run's stream after
 	// lastID ("-1" means from the start), or the reason why the stream
 	// cannot be continued that way. Nil means never.
@@ -82,38 +82,35 @@ type Spec struct {
 	Info langgraph.CallInfo
 }
 
-// StreamModes are the stream modes a run may be asked for; events of these
-// modes are dropped when the mode was not requested (see EventModes).
-var StreamModes = []string{"values", "updates", "messages", "messages/partial", "messages/complete",
-	"messages/metadata", "custom", "events", "debug", "tasks", "checkpoints", "tools"}
-
-// Keep returns a Spec.Keep for the requested stream modes (as sent in
-// stream_mode): "messages-tuple" yields "messages" events, "messages" yields
-// "messages/partial", "messages/complete" and "messages/metadata" events, and
-// other modes their own events. No modes means "values", the server's
-// default.
-func Keep(modes []string) func(string) bool {
+// Keep returns a Spec.Keep for the requested stream modes: it keeps the
+// events of the kinds that the modes produce (langgraph.StreamMode.Events)
+// and drops those of other modes, e.g. the "checkpoints" events that the JS
+// server sends with StreamSubgraphs although nobody asked for them. No modes
+// means values, the server's default.
+func Keep(modes []langgraph.StreamMode) func(langgraph.EventKind) bool {
 	if len(modes) == 0 {
-		modes = []string{"values"}
+		modes = []langgraph.StreamMode{langgraph.StreamValues}
 	}
-	keep := make(map[string]bool, len(StreamModes))
-	for _, m := range StreamModes {
-		keep[m] = false
-	}
+	keep := make(map[langgraph.EventKind]bool, len(modes))
 	for _, m := range modes {
-		switch m {
-		case "messages-tuple":
-			keep["messages"] = true
-		case "messages":
-			keep["messages/partial"], keep["messages/complete"], keep["messages/metadata"] = true, true, true
-		default:
-			keep[m] = true
+		for _, k := range m.Events() {
+			keep[k] = true
 		}
 	}
-	return func(mode string) bool {
-		k, known := keep[mode]
-		return k || !known
+	return func(k langgraph.EventKind) bool {
+		return keep[k] || k.Mode() == ""
 	}
+}
+
+// Part returns the StreamPart of an SSE event: it splits the event's name
+// into the kind and the namespace.
+func Part(event string, data []byte, id string) langgraph.StreamPart {
+	p := langgraph.StreamPart{Event: event, Kind: langgraph.EventKind(event), Data: data, ID: id}
+	if i := strings.IndexByte(event, '|'); i >= 0 {
+		p.Kind = langgraph.EventKind(event[:i])
+		p.Namespace = strings.Split(event[i+1:], "|")
+	}
+	return p
 }
 
 // Seq returns the stream as a single-use sequence: ranging over it sends the
@@ -184,7 +181,7 @@ func (st *state) endCall() { st.call.End(st.lastErr) }
 
 // observe tells the observers of an event received.
 func (st *state) observe(p langgraph.StreamPart) {
-	if !st.MultiRun && len(p.Namespace) == 0 && (p.Mode == "values" || p.Mode == "updates") {
+	if !st.MultiRun && len(p.Namespace) == 0 && (p.Kind == langgraph.EventValues || p.Kind == langgraph.EventUpdates) {
 		st.call.Interrupted(p.Interrupted())
 	}
 	st.call.Event(p)
@@ -377,11 +374,11 @@ func (st *state) consume(resp *http.Response, resumed bool, skipThrough string, 
 		}
 		progress = true
 		st.delivered++
-		part := langgraph.NewStreamPart(ev.Name, ev.Data, id)
+		part := Part(ev.Name, ev.Data, id)
 		if st.call != nil {
 			st.observe(part)
 		}
-		switch part.Mode {
+		switch part.Kind {
 		case langgraph.EventMetadata:
 			if len(part.Namespace) == 0 && !st.MultiRun {
 				if md, err := part.Metadata(); err == nil && md.RunID != "" && st.run.RunID == "" {
@@ -390,7 +387,7 @@ func (st *state) consume(resp *http.Response, resumed bool, skipThrough string, 
 				}
 			}
 		case langgraph.EventError:
-			e := langgraph.DecodeRunError(part.Data)
+			e := part.Err().(*langgraph.RunError)
 			e.RunID, e.ThreadID = st.run.RunID, st.run.ThreadID
 			if st.MultiRun {
 				if !yield(part, e) {
@@ -406,7 +403,7 @@ func (st *state) consume(resp *http.Response, resumed bool, skipThrough string, 
 				return finished, progress, nil
 			}
 		}
-		if st.Keep != nil && !st.Keep(part.Mode) {
+		if st.Keep != nil && !st.Keep(part.Kind) {
 			continue
 		}
 		if !yield(part, nil) {

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -24,20 +25,45 @@ func TestNotAfter(t *testing.T) {
 }
 
 func TestKeep(t *testing.T) {
-	keep := Keep([]string{"messages-tuple", "updates"})
-	for mode, want := range map[string]bool{"messages": true, "updates": true, "values": false, "checkpoints": false,
-		"messages/partial": false, "metadata": true, "error": true, "end": true, "feedback": true, "something-new": true} {
-		if keep(mode) != want {
-			t.Errorf("Keep(messages-tuple, updates)(%q) = %v", mode, !want)
+	keep := Keep([]langgraph.StreamMode{langgraph.StreamMessagesTuple, langgraph.StreamUpdates})
+	for kind, want := range map[langgraph.EventKind]bool{"messages": true, "updates": true, "values": false, "checkpoints": false,
+		"messages/partial": false, "tools": false, "metadata": true, "error": true, "end": true, "feedback": true, "something-new": true} {
+		if keep(kind) != want {
+			t.Errorf("Keep(messages-tuple, updates)(%q) = %v", kind, !want)
 		}
 	}
 	keep = Keep(nil) // the server's default: values
 	if !keep("values") || keep("updates") {
 		t.Error("Keep(nil) does not mean values")
 	}
-	keep = Keep([]string{"messages"})
+	keep = Keep([]langgraph.StreamMode{langgraph.StreamMessages})
 	if !keep("messages/partial") || !keep("messages/complete") || !keep("messages/metadata") || keep("messages") {
 		t.Error("Keep(messages)")
+	}
+	keep = Keep([]langgraph.StreamMode{langgraph.StreamTasks, langgraph.StreamCheckpoints, langgraph.StreamDebug, langgraph.StreamEvents, langgraph.StreamTools, langgraph.StreamCustom})
+	for _, k := range []langgraph.EventKind{"tasks", "checkpoints", "debug", "events", "tools", "custom"} {
+		if !keep(k) {
+			t.Errorf("Keep(%s) drops its own events", k)
+		}
+	}
+}
+
+func TestPart(t *testing.T) {
+	for _, tc := range []struct {
+		event string
+		kind  langgraph.EventKind
+		ns    []string
+	}{
+		{"values", langgraph.EventValues, nil},
+		{"updates|sub:abc", langgraph.EventUpdates, []string{"sub:abc"}},
+		{"custom|parent:1|child:123", langgraph.EventCustom, []string{"parent:1", "child:123"}},
+		{"messages/partial", langgraph.EventMessagesPartial, nil},
+		{"", "", nil},
+	} {
+		p := Part(tc.event, []byte("null"), "7")
+		if p.Event != tc.event || p.Kind != tc.kind || !slices.Equal(p.Namespace, tc.ns) || p.ID != "7" || string(p.Data) != "null" {
+			t.Errorf("Part(%q) = %+v", tc.event, p)
+		}
 	}
 }
 

@@ -79,6 +79,10 @@ const (
 	GraphSubgraph = "subgraph"
 	// GraphSlow emits {"step": i} custom events, one every delay_ms.
 	GraphSlow = "slow"
+	// GraphTools calls two tools with tool calls (one streams a chunk and
+	// answers, one fails), for the tools and events stream modes, and
+	// returns the AI message with its tool_calls and the tool message.
+	GraphTools = "tools"
 )
 
 // User is one of the test server's users, as its auth handler returns it

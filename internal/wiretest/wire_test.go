@@ -163,7 +163,12 @@ var cases = []wireCase{
 		return v(c.Assistants.GetSchemas(ctx, "a"))
 	}},
 	{name: "assistants.subgraphs", normalize: jsSubgraphSchemas, decode: func(ctx context.Context, c *client.Client) (any, error) {
-		return v(c.Assistants.GetSubgraphs(ctx, "a", assistants.SubgraphsParams{Recurse: true}))
+		subs, err := c.Assistants.GetSubgraphs(ctx, "a", assistants.SubgraphsParams{Recurse: true})
+		byNS := map[string]assistants.GraphSchema{}
+		for _, s := range subs {
+			byNS[s.Namespace] = s.Schema
+		}
+		return v(byNS, err)
 	}},
 	{name: "assistants.delete", discards: "Assistants.Delete returns only an error, as the Python SDK's delete returns None",
 		decode: func(ctx context.Context, c *client.Client) (any, error) {
@@ -300,6 +305,12 @@ var nullAsAbsent = []struct{ cases, path string }{
 	{"", "checkpoint_map"},          // langgraph.Checkpoint.CheckpointMap
 	{"assistants.", "description"},  // assistants.Assistant.Description
 	{"threads.state", "created_at"}, // threads.State.CreatedAt: a thread that never ran
+	// Stream events: langgraph.TaskEvent.Error, CheckpointTask.Error,
+	// CheckpointEvent.ParentCheckpoint, and the checkpoint id of a subgraph
+	// task that has not run yet (langgraph.Checkpoint.CheckpointID).
+	{"stream.", "error"},
+	{"stream.", "parent_checkpoint"},
+	{"stream.", "tasks[].checkpoint.checkpoint_id"},
 	// crons.Cron, for the Python server's nullable fields.
 	{"python.crons", "thread_id"},
 	{"python.crons", "on_run_completed"},

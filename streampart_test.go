@@ -8,29 +8,11 @@ import (
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/stream"
 )
 
-func TestNewStreamPart(t *testing.T) {
-	for _, tc := range []struct {
-		event string
-		mode  string
-		ns    []string
-	}{
-		{"values", "values", nil},
-		{"updates|sub:abc", "updates", []string{"sub:abc"}},
-		{"custom|parent:1|child:123", "custom", []string{"parent:1", "child:123"}},
-		{"messages/partial", "messages/partial", nil},
-		{"", "", nil},
-	} {
-		p := langgraph.NewStreamPart(tc.event, []byte("null"), "7")
-		if p.Event != tc.event || p.Mode != tc.mode || !slices.Equal(p.Namespace, tc.ns) || p.ID != "7" {
-			t.Errorf("NewStreamPart(%q) = %+v", tc.event, p)
-		}
-	}
-}
-
 func part(event, data string) langgraph.StreamPart {
-	return langgraph.NewStreamPart(event, []byte(data), "")
+	return stream.Part(event, []byte(data), "")
 }
 
 func TestStreamPartValuesAndUpdates(t *testing.T) {
@@ -47,7 +29,7 @@ func TestStreamPartValuesAndUpdates(t *testing.T) {
 		t.Errorf("Values of a list = %s %v", v, err)
 	}
 	nodes, ints, err := part("updates", `{"agent":{"x":1},"__interrupt__":`+in+`}`).Updates()
-	if err != nil || len(nodes) != 1 || string(nodes["agent"]) != `{"x":1}` || len(ints) != 1 {
+	if err != nil || len(nodes) != 1 || nodes[0].Node != "agent" || string(nodes[0].Update) != `{"x":1}` || len(ints) != 1 {
 		t.Errorf("Updates = %v %+v %v", nodes, ints, err)
 	}
 	if ints, err := part("updates", `{"__interrupt__":`+in+`}`).Interrupts(); err != nil || len(ints) != 1 {
@@ -58,8 +40,10 @@ func TestStreamPartValuesAndUpdates(t *testing.T) {
 			t.Errorf("Interrupts of %s %q: no error", bad.Event, bad.Data)
 		}
 	}
-	if _, _, err := part("updates", "[]").Updates(); err == nil {
-		t.Error("Updates of a list: no error")
+	for _, bad := range []string{"[]", "", "null", `{"a":1`, `{"__interrupt__":{}}`} {
+		if _, _, err := part("updates", bad).Updates(); err == nil {
+			t.Errorf("Updates of %q: no error", bad)
+		}
 	}
 }
 
@@ -173,5 +157,59 @@ func TestStreamError(t *testing.T) {
 	var m langgraph.Message
 	if err := json.Unmarshal([]byte(`{"type":"human","content":"hi"}`), &m); err != nil || m.Text() != "hi" || string(m.Raw) == "" {
 		t.Errorf("Message = %+v %v", m, err)
+	}
+}
+
+// TestStreamPartKeepsOrder: Updates gives the nodes in the event's order,
+// and Values keeps the order of the state's keys when it removes
+// __interrupt__.
+func TestStreamPartKeepsOrder(t *testing.T) {
+	nodes, ints, err := part("updates", `{"zeta":{"n":1},"alpha":null,"__interrupt__":[],"mid":[2]}`).Updates()
+	var got []string
+	for _, u := range nodes {
+		got = append(got, u.Node+"="+string(u.Update))
+	}
+	if err != nil || !slices.Equal(got, []string{`zeta={"n":1}`, "alpha=null", "mid=[2]"}) || ints == nil || len(ints) != 0 {
+		t.Errorf("Updates = %q %+v %v", got, ints, err)
+	}
+	var n struct{ N int }
+	if err := nodes[0].Decode(&n); err != nil || n.N != 1 {
+		t.Errorf("NodeUpdate.Decode = %+v %v", n, err)
+	}
+	if err := nodes[2].Decode(&n); err == nil || !strings.Contains(err.Error(), `"mid"`) {
+		t.Errorf("NodeUpdate.Decode of a list into a struct: %v", err)
+	}
+	v, ints, err := part("values", `{"z":1, "a":{"k":"v"},"__interrupt__":[{"id":"i","value":1}],"m":"x"}`).Values()
+	if err != nil || string(v) != `{"z":1,"a":{"k":"v"},"m":"x"}` || len(ints) != 1 {
+		t.Errorf("Values = %s %+v %v", v, ints, err)
+	}
+}
+
+func TestStreamPartFeedback(t *testing.T) {
+	fb, err := part("feedback", `{"score":"https://example.com/feedback?token=abc"}`).Feedback()
+	if err != nil || fb["score"] != "https://example.com/feedback?token=abc" {
+		t.Errorf("Feedback = %v %v", fb, err)
+	}
+	if _, err := part("values", "{}").Feedback(); err == nil {
+		t.Error("Feedback of a values event: no error")
+	}
+}
+
+// TestRunErrorUnmarshal: the forms servers report a failed run in.
+func TestRunErrorUnmarshal(t *testing.T) {
+	for _, tc := range []struct{ data, name, msg string }{
+		{`{"error":"CustomError","message":"Boo!"}`, "CustomError", "Boo!"},
+		{`"Run not found"`, "", "Run not found"},
+		{`{"error":"Error","message":"{\"error\":\"ValueError\",\"message\":\"bad input\"}"}`, "ValueError", "bad input"},
+		{`{"error":"Error","message":"{not json"}`, "Error", "{not json"},
+	} {
+		var e langgraph.RunError
+		if err := json.Unmarshal([]byte(tc.data), &e); err != nil || e.Name != tc.name || e.Message != tc.msg {
+			t.Errorf("RunError from %s = %+v, %v", tc.data, e, err)
+		}
+	}
+	var e langgraph.RunError
+	if err := json.Unmarshal([]byte(`{"error":5}`), &e); err == nil {
+		t.Error("RunError from a number name: no error")
 	}
 }
