@@ -9,7 +9,9 @@
 //
 // This package defines what the resource packages (assistants, threads, runs,
 // crons, store) and remotegraph have in common: run configuration, checkpoints,
-// commands, interrupts, per-call request options and the error types.
+// commands, interrupts, stream modes and the typed events of streams
+// (StreamMode, StreamPart), chat messages, per-call request options and the
+// error types.
 package langgraph
 
 import (

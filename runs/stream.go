@@ -42,8 +42,10 @@ type StreamParams struct {
 // (the run goes on unless OnDisconnect is DisconnectCancel). The events are
 // read in the ranging goroutine; no goroutine is left behind.
 //
-// Events: StreamMode selects them (default values); events of modes that
-// were not requested are dropped unless AllEvents is set. The "metadata"
+// Events: StreamMode selects them (default values; the doc of
+// langgraph.StreamMode lists the events of each mode and the StreamPart
+// method that decodes them); events of modes that were not requested are
+// dropped unless AllEvents is set. The "metadata"
 // event comes first; OnRunCreated is called with the run's ids as soon as
 // the response headers (Content-Location) or that event name them. A failed
 // node ends the stream with an "error" event, yielded together with its

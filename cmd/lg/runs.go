@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	streamModes   = []string{"values", "updates", "messages", "messages-tuple", "custom", "events", "debug", "tasks", "checkpoints"}
+	streamModes   = []string{"values", "updates", "messages", "messages-tuple", "custom", "events", "debug", "tasks", "checkpoints", "tools"}
 	runStatuses   = []string{"pending", "running", "error", "success", "timeout", "interrupted"}
 	cancelActions = []string{"interrupt", "rollback"}
 )

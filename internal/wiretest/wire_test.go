@@ -282,7 +282,7 @@ func jsSubgraphSchemas(v any) any {
 }
 
 // jsRunError unwraps the node's error that the JS server nests as JSON in
-// the message of its __error__, as langgraph.DecodeRunError documents.
+// the message of its __error__, as langgraph.RunError.UnmarshalJSON documents.
 func jsRunError(v any) any {
 	m, _ := v.(map[string]any)
 	e, _ := m["__error__"].(map[string]any)
