@@ -565,6 +565,10 @@ func serverEnv() []string {
 		"LANGCHAIN_TRACING=false",
 		"LANGCHAIN_TRACING_V2=false",
 		"BROWSER=none",
+		// Schema extraction (GET /assistants/{id}/schemas) compiles the
+		// graphs' TypeScript on first use; its default 30 s timeout is
+		// exceeded on a loaded 2-core machine.
+		"LANGGRAPH_SCHEMA_RESOLVE_TIMEOUT_MS=180000",
 	)
 }
 
