@@ -83,6 +83,7 @@ type RemoteGraph struct {
 	name        string
 	config      langgraph.Config
 	client      *client.Client
+	tracing     bool // Params.DistributedTracing
 }
 
 // Params are the optional settings of New.
@@ -93,6 +94,15 @@ type Params struct {
 	// Config is merged under every call's config (see Config in the package
 	// documentation). A thread_id in it makes every call use that thread.
 	Config *langgraph.Config
+	// DistributedTracing nests the remote runs under the caller's LangSmith
+	// trace, like Python's RemoteGraph(distributed_tracing=True): when the
+	// call's context has a LangSmith parent (langsmith.ContextWithParent,
+	// langsmith.Middleware), every request of Invoke and Stream (the run,
+	// its reconnects and joins) sends langsmith-trace and the
+	// langsmith-metadata, langsmith-tags and langsmith-project baggage
+	// members, after the call's own baggage (see package langsmith). The
+	// graph's client is then a view of c.
+	DistributedTracing bool
 }
 
 // New returns the remote graph assistantID (an assistant id, or a graph name,
@@ -107,7 +117,14 @@ func New(c *client.Client, assistantID string, p Params) (*RemoteGraph, error) {
 	if assistantID == "" {
 		return nil, lgerr.Invalid("remotegraph: empty assistant id")
 	}
-	g := &RemoteGraph{assistantID: assistantID, name: p.Name, client: c}
+	g := &RemoteGraph{assistantID: assistantID, name: p.Name, client: c, tracing: p.DistributedTracing}
+	if g.tracing {
+		v, err := c.WithOptions(langgraph.WithRequestHook(tracingHook))
+		if err != nil {
+			return nil, err
+		}
+		g.client = v
+	}
 	if g.name == "" {
 		g.name = assistantID
 	}
@@ -233,6 +250,7 @@ func (g *RemoteGraph) prepare(input any, p *RunParams) (prepared, error) {
 // Credentials and headers for this call go in opts or on ctx
 // (langgraph.ContextWithOptions).
 func (g *RemoteGraph) Invoke(ctx context.Context, input any, p RunParams, opts ...langgraph.Option) (*runs.Result, error) {
+	ctx = g.traced(ctx)
 	req, err := g.prepare(input, &p)
 	if err != nil {
 		return nil, err

@@ -100,6 +100,7 @@ func (p *StreamParams) runParams() RunParams {
 // interrupts and to name the failing remote node and its namespace in the
 // RemoteError, which LangGraph's RemoteException does not.
 func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opts ...langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
+	ctx = g.traced(ctx)
 	rp := p.runParams()
 	req, err := g.prepare(input, &rp)
 	if err != nil {
