@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/runs"
 )
 
@@ -105,18 +106,15 @@ func TestCreateBody(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, c := newRecorder(t, http.StatusOK, `{"run_id":"r1","thread_id":"t/1","status":"pending"}`)
-			rec.header.Set("Content-Location", tc.location)
+			f, c := fake.NewClient(t, func(int, fake.Request) fake.Reply {
+				return fake.Reply{Header: map[string]string{"Content-Location": tc.location}, Body: `{"run_id":"r1","thread_id":"t/1","status":"pending"}`}
+			}, tok, noRetries)
 			var created []langgraph.RunRef
 			got, err := tc.call(&c.Runs, fullParams(func(m langgraph.RunRef) { created = append(created, m) }))
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := rec.only(t)
-			if r.Method != http.MethodPost || r.Path != tc.path || r.RawQuery != "" {
-				t.Errorf("request = %s %s?%s, want POST %s", r.Method, r.Path, r.RawQuery, tc.path)
-			}
-			sameBody(t, tc.name, r.Body, fullBody)
+			fake.Check(t, f.One(t), http.MethodPost, tc.path, "", fullBody)
 			want := langgraph.RunRef{RunID: "r1", ThreadID: "t/1"}
 			if tc.location == "/runs/r1" {
 				want.ThreadID = ""
@@ -135,13 +133,13 @@ func TestCreateBody(t *testing.T) {
 
 func TestCreateBodyMinimalAndCommand(t *testing.T) {
 	ctx := context.Background()
-	rec, c := newRecorder(t, http.StatusOK, `{"run_id":"r1"}`)
+	f, c := fake.NewClient(t, fake.Fixed(http.StatusOK, `{"run_id":"r1"}`), tok, noRetries)
 	if _, err := c.Runs.Create(ctx, "t1", "agent", runs.CreateParams{}); err != nil {
 		t.Fatal(err)
 	}
-	sameBody(t, "zero params", rec.only(t).Body, `{"assistant_id":"agent"}`)
+	fake.CheckBody(t, f.One(t), `{"assistant_id":"agent"}`)
 
-	rec, c = newRecorder(t, http.StatusOK, `{"ok":true}`)
+	f, c = fake.NewClient(t, fake.Fixed(http.StatusOK, `{"ok":true}`), tok, noRetries)
 	_, err := c.Runs.Wait(ctx, "t1", "agent", runs.CreateParams{Command: &langgraph.Command{
 		Resume: "yes",
 		Update: map[string]any{"x": 1},
@@ -150,9 +148,9 @@ func TestCreateBodyMinimalAndCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameBody(t, "command", rec.only(t).Body, `{"assistant_id":"agent","command":{"resume":"yes","update":{"x":1},"goto":["n1",{"node":"n2","input":{"y":2}}]}}`)
+	fake.CheckBody(t, f.One(t), `{"assistant_id":"agent","command":{"resume":"yes","update":{"x":1},"goto":["n1",{"node":"n2","input":{"y":2}}]}}`)
 
-	rec, c = newRecorder(t, http.StatusOK, `[{"run_id":"r1"},{"run_id":"r2"}]`)
+	f, c = fake.NewClient(t, fake.Fixed(http.StatusOK, `[{"run_id":"r1"},{"run_id":"r2"}]`), tok, noRetries)
 	out, err := c.Runs.CreateBatch(ctx, []runs.BatchItem{
 		{ThreadID: "t1", AssistantID: "a", CreateParams: runs.CreateParams{Input: map[string]any{"n": 1}, InterruptBefore: langgraph.AllNodes()}},
 		{AssistantID: "b"},
@@ -160,16 +158,16 @@ func TestCreateBodyMinimalAndCommand(t *testing.T) {
 	if err != nil || len(out) != 2 || out[1].RunID != "r2" {
 		t.Fatalf("CreateBatch = %+v, %v", out, err)
 	}
-	r := rec.only(t)
+	r := f.One(t)
 	if r.Method != http.MethodPost || r.Path != "/runs/batch" {
 		t.Errorf("request = %s %s", r.Method, r.Path)
 	}
-	sameBody(t, "batch", r.Body, `[{"assistant_id":"a","thread_id":"t1","input":{"n":1},"interrupt_before":"*"},{"assistant_id":"b"}]`)
+	fake.CheckBody(t, r, `[{"assistant_id":"a","thread_id":"t1","input":{"n":1},"interrupt_before":"*"},{"assistant_id":"b"}]`)
 }
 
 func TestCreateRefusesBadInput(t *testing.T) {
 	ctx := context.Background()
-	rec, c := newRecorder(t, http.StatusOK, `{}`)
+	f, c := fake.NewClient(t, fake.Fixed(http.StatusOK, `{}`), tok, noRetries)
 	both := runs.CreateParams{Input: map[string]any{}, Command: &langgraph.Command{Resume: "yes"}}
 	calls := map[string]func() error{
 		"Create input+command":        func() error { _, err := c.Runs.Create(ctx, "t1", "agent", both); return err },
@@ -200,19 +198,17 @@ func TestCreateRefusesBadInput(t *testing.T) {
 			t.Errorf("%s: %v came from the server", name, err)
 		}
 	}
-	if n := len(rec.requests()); n != 0 {
+	if n := f.Count(); n != 0 {
 		t.Errorf("bad calls sent %d requests", n)
 	}
 }
 
 func TestListQuery(t *testing.T) {
-	rec, c := newRecorder(t, http.StatusOK, `[{"run_id":"r1","status":"success"}]`)
+	f, c := fake.NewClient(t, fake.Fixed(http.StatusOK, `[{"run_id":"r1","status":"success"}]`), tok, noRetries)
 	out, err := c.Runs.List(context.Background(), "t1", runs.ListParams{Limit: 5, Offset: 10, Status: langgraph.StatusSuccess, Select: []string{"run_id", "status"}})
 	if err != nil || len(out) != 1 || out[0].Status != langgraph.StatusSuccess {
 		t.Fatalf("List = %+v, %v", out, err)
 	}
-	r := rec.only(t)
-	if r.Method != http.MethodGet || r.Path != "/threads/t1/runs" || r.RawQuery != "limit=5&offset=10&select=run_id&select=status&status=success" {
-		t.Errorf("request = %s %s?%s", r.Method, r.Path, r.RawQuery)
-	}
+	r := f.One(t)
+	fake.Check(t, r, http.MethodGet, "/threads/t1/runs", "limit=5&offset=10&select=run_id&select=status&status=success", "")
 }

@@ -6,48 +6,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/internal/faultproxy"
 	"github.com/langgraph-go/langgraph/internal/testserver"
 	"github.com/langgraph-go/langgraph/runs"
 	"github.com/langgraph-go/langgraph/threads"
 )
-
-// itest resets the server's state and returns a context bounded for
-// the test and a client authenticated as alice.
-func itest(t *testing.T) (context.Context, *client.Client) {
-	t.Helper()
-	if srv == nil {
-		t.Skip("integration test: no test server (-short)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	if err := srv.Reset(ctx); err != nil {
-		t.Fatalf("reset: %v\n%s", err, srv.Log())
-	}
-	return ctx, aliceAt(t, srv.URL())
-}
-
-func aliceAt(t *testing.T, base string) *client.Client {
-	t.Helper()
-	c, err := client.New(langgraph.WithBaseURL(base), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenAlice))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 func randomUUID(t *testing.T) string {
 	t.Helper()
@@ -129,7 +101,7 @@ func pollStatus(ctx context.Context, t *testing.T, c *client.Client, tid, rid st
 }
 
 func TestIntegrationWait(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := mkThread(ctx, t, c)
 	var created []langgraph.RunRef
 	res, err := c.Runs.Wait(ctx, tid, testserver.GraphAgent, runs.CreateParams{
@@ -177,7 +149,7 @@ func TestIntegrationWait(t *testing.T) {
 }
 
 func TestIntegrationWaitStateless(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	var meta langgraph.RunRef
 	res, err := c.Runs.WaitStateless(ctx, testserver.GraphAgent, runs.CreateParams{
 		Input:        humanInput("hello"),
@@ -199,7 +171,7 @@ func TestIntegrationWaitStateless(t *testing.T) {
 }
 
 func TestIntegrationCreateJoin(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := mkThread(ctx, t, c)
 	var meta langgraph.RunRef
 	run, err := c.Runs.Create(ctx, tid, testserver.GraphAgent, runs.CreateParams{
@@ -252,7 +224,7 @@ func TestIntegrationCreateJoin(t *testing.T) {
 }
 
 func TestIntegrationCreateBatch(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	batch, err := c.Runs.CreateBatch(ctx, []runs.BatchItem{
 		{AssistantID: testserver.GraphAgent, CreateParams: runs.CreateParams{Input: humanInput("one"), Metadata: map[string]any{"n": 1}}},
 		{AssistantID: testserver.GraphSlow, CreateParams: runs.CreateParams{Input: map[string]any{"steps": 1, "delay_ms": 1}, Metadata: map[string]any{"n": 2}, OnCompletion: runs.OnCompletionKeep}},
@@ -289,7 +261,7 @@ func TestIntegrationCreateBatch(t *testing.T) {
 }
 
 func TestIntegrationInterruptAndResume(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := mkThread(ctx, t, c)
 	res, err := c.Runs.Wait(ctx, tid, testserver.GraphInterrupt, runs.CreateParams{Input: map[string]any{}})
 	if err != nil {
@@ -364,7 +336,7 @@ func sameJSON(a, b any) bool {
 }
 
 func TestIntegrationRunError(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := mkThread(ctx, t, c)
 	var meta langgraph.RunRef
 	res, err := c.Runs.Wait(ctx, tid, testserver.GraphError, runs.CreateParams{Input: map[string]any{}, OnRunCreated: func(m langgraph.RunRef) { meta = m }})
@@ -394,7 +366,7 @@ func TestIntegrationRunError(t *testing.T) {
 }
 
 func TestIntegrationOnRunCreatedDuringRun(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := mkThread(ctx, t, c)
 	var seen *runs.Run
 	var seenErr error
@@ -419,7 +391,7 @@ func TestIntegrationOnRunCreatedDuringRun(t *testing.T) {
 }
 
 func TestIntegrationListGetDelete(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := mkThread(ctx, t, c)
 	var ids []string
 	for i := range 3 {
@@ -496,7 +468,7 @@ func TestIntegrationListGetDelete(t *testing.T) {
 }
 
 func TestIntegrationCancelAndMultitask(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := mkThread(ctx, t, c)
 	slow := runs.CreateParams{Input: map[string]any{"steps": 200, "delay_ms": 100}}
 
@@ -592,7 +564,7 @@ func TestIntegrationCancelAndMultitask(t *testing.T) {
 }
 
 func TestIntegrationBreakpoints(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 
 	// Before node "agent": the run stops with no interrupt value.
 	tid := mkThread(ctx, t, c)
@@ -639,7 +611,7 @@ func TestIntegrationBreakpoints(t *testing.T) {
 }
 
 func TestIntegrationRunFields(t *testing.T) {
-	ctx, c := itest(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := mkThread(ctx, t, c)
 
 	// A webhook the server calls when the run ends.
@@ -768,11 +740,8 @@ func TestIntegrationRunFields(t *testing.T) {
 // TestIntegrationRunScoping checks that another user cannot see or touch a
 // user's runs.
 func TestIntegrationRunScoping(t *testing.T) {
-	ctx, c := itest(t)
-	bob, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenBob))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
+	bob := srv.Client(t, testserver.Bob)
 	tid := mkThread(ctx, t, c)
 	res, err := c.Runs.Wait(ctx, tid, testserver.GraphAgent, runs.CreateParams{Input: humanInput("mine")})
 	if err != nil {
@@ -802,62 +771,25 @@ func TestIntegrationRunScoping(t *testing.T) {
 	}
 }
 
-// cuttingProxy forwards to the real server and breaks the first wait
-// response after its headers (and one keep-alive newline). With holdJoin, a
-// join is forwarded only once the run has ended.
-type cuttingProxy struct {
-	*httptest.Server
-	target   *url.URL
-	holdJoin bool
-
-	mu    sync.Mutex
-	waits int
-	joins int
-}
-
-func newCuttingProxy(t *testing.T, holdJoin bool) *cuttingProxy {
-	t.Helper()
-	target, err := url.Parse(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &cuttingProxy{target: target, holdJoin: holdJoin}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	rp.FlushInterval = -1
-	rp.ErrorLog = log.New(io.Discard, "", 0)
-	rp.ModifyResponse = func(resp *http.Response) error {
-		r := resp.Request
-		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/runs/wait") {
-			return nil
-		}
-		p.mu.Lock()
-		p.waits++
-		first := p.waits == 1
-		p.mu.Unlock()
-		if first {
-			resp.Body = &cutBody{rc: resp.Body}
-		}
-		return nil
-	}
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/join") {
-			p.mu.Lock()
-			p.joins++
-			p.mu.Unlock()
-			if p.holdJoin {
-				p.awaitEnd(r)
+// breakWait makes p break the next wait on path after its headers and one
+// keep-alive newline, as a connection lost mid-run; with holdJoin, p
+// forwards a join only once its run has ended.
+func breakWait(p *faultproxy.Proxy, path string, holdJoin bool) {
+	nl := "\n"
+	p.Add(faultproxy.Fault{Method: http.MethodPost, Path: path, Break: true, Body: &nl})
+	if holdJoin {
+		p.Add(faultproxy.Fault{Method: http.MethodGet, Times: -1, Hold: func(r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/join") {
+				awaitEnd(r)
 			}
-		}
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(p.Close)
-	return p
+		}})
+	}
 }
 
 // awaitEnd polls the run named by a join request until it is no longer
 // pending or running.
-func (p *cuttingProxy) awaitEnd(r *http.Request) {
-	runURL := p.target.String() + strings.TrimSuffix(r.URL.Path, "/join")
+func awaitEnd(r *http.Request) {
+	runURL := srv.URL() + strings.TrimSuffix(r.URL.Path, "/join")
 	for r.Context().Err() == nil {
 		req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, runURL, nil)
 		req.Header.Set("Authorization", r.Header.Get("Authorization"))
@@ -874,36 +806,27 @@ func (p *cuttingProxy) awaitEnd(r *http.Request) {
 	}
 }
 
-func (p *cuttingProxy) counts() (waits, joins int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.waits, p.joins
-}
-
-// cutBody yields one newline, then fails as a broken connection would.
-type cutBody struct {
-	rc   io.ReadCloser
-	sent bool
-}
-
-func (b *cutBody) Read(p []byte) (int, error) {
-	if !b.sent && len(p) > 0 {
-		b.sent = true
-		p[0] = '\n'
-		return 1, nil
+// waitsAndJoins counts the waits and the joins p received.
+func waitsAndJoins(p *faultproxy.Proxy) (waits, joins int) {
+	for _, r := range p.Requests() {
+		switch {
+		case r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/runs/wait"):
+			waits++
+		case r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/join"):
+			joins++
+		}
 	}
-	return 0, errors.New("proxy: connection cut")
+	return waits, joins
 }
-
-func (b *cutBody) Close() error { return b.rc.Close() }
 
 func TestIntegrationWaitReconnect(t *testing.T) {
-	ctx, direct := itest(t)
+	ctx, direct := srv.Setup(t), srv.Client(t, testserver.Alice)
 
 	t.Run("agent", func(t *testing.T) {
-		p := newCuttingProxy(t, false)
-		c := aliceAt(t, p.URL)
+		p := faultproxy.New(t, srv.URL())
+		c := srv.Client(t, testserver.Alice, langgraph.WithBaseURL(p.URL))
 		tid := mkThread(ctx, t, c)
+		breakWait(p, "/threads/"+tid+"/runs/wait", false)
 		var created []langgraph.RunRef
 		res, err := c.Runs.Wait(ctx, tid, testserver.GraphAgent, runs.CreateParams{
 			Input:        humanInput("hello"),
@@ -915,7 +838,7 @@ func TestIntegrationWaitReconnect(t *testing.T) {
 		if got := agentOf(t, res).contents(); !slices.Equal(got, []string{"hello", "You said: hello"}) {
 			t.Errorf("result after the reconnect = %v", got)
 		}
-		if waits, joins := p.counts(); waits != 1 || joins != 1 {
+		if waits, joins := waitsAndJoins(p); waits != 1 || joins != 1 {
 			t.Errorf("proxy saw %d waits and %d joins, want 1 and 1", waits, joins)
 		}
 		list, err := direct.Runs.List(ctx, tid, runs.ListParams{})
@@ -930,9 +853,10 @@ func TestIntegrationWaitReconnect(t *testing.T) {
 	// The run ends before the join arrives: the interrupt and the error are
 	// recovered from the thread and the run.
 	t.Run("interrupt after the end", func(t *testing.T) {
-		p := newCuttingProxy(t, true)
-		c := aliceAt(t, p.URL)
+		p := faultproxy.New(t, srv.URL())
+		c := srv.Client(t, testserver.Alice, langgraph.WithBaseURL(p.URL))
 		tid := mkThread(ctx, t, c)
+		breakWait(p, "/threads/"+tid+"/runs/wait", true)
 		res, err := c.Runs.Wait(ctx, tid, testserver.GraphInterrupt, runs.CreateParams{Input: map[string]any{}})
 		if err != nil {
 			t.Fatal(err)
@@ -941,7 +865,7 @@ func TestIntegrationWaitReconnect(t *testing.T) {
 		if !res.Interrupted() || len(res.Interrupts) != 1 || res.Interrupts[0].Decode(&q) != nil || q.Question != "approve?" {
 			t.Errorf("result after the reconnect = %+v", res)
 		}
-		if waits, joins := p.counts(); waits != 1 || joins != 1 {
+		if waits, joins := waitsAndJoins(p); waits != 1 || joins != 1 {
 			t.Errorf("proxy saw %d waits and %d joins", waits, joins)
 		}
 		if list, err := direct.Runs.List(ctx, tid, runs.ListParams{}); err != nil || len(list) != 1 {
@@ -949,9 +873,10 @@ func TestIntegrationWaitReconnect(t *testing.T) {
 		}
 	})
 	t.Run("error after the end", func(t *testing.T) {
-		p := newCuttingProxy(t, true)
-		c := aliceAt(t, p.URL)
+		p := faultproxy.New(t, srv.URL())
+		c := srv.Client(t, testserver.Alice, langgraph.WithBaseURL(p.URL))
 		tid := mkThread(ctx, t, c)
+		breakWait(p, "/threads/"+tid+"/runs/wait", true)
 		_, err := c.Runs.Wait(ctx, tid, testserver.GraphError, runs.CreateParams{Input: map[string]any{}})
 		var runErr *langgraph.RunError
 		if !errors.As(err, &runErr) || runErr.ThreadID != tid || runErr.RunID == "" {
@@ -964,13 +889,14 @@ func TestIntegrationWaitReconnect(t *testing.T) {
 
 	// A stateless wait cannot be joined: the broken connection is an error.
 	t.Run("stateless", func(t *testing.T) {
-		p := newCuttingProxy(t, false)
-		c := aliceAt(t, p.URL)
+		p := faultproxy.New(t, srv.URL())
+		c := srv.Client(t, testserver.Alice, langgraph.WithBaseURL(p.URL))
+		breakWait(p, "/runs/wait", false)
 		_, err := c.Runs.WaitStateless(ctx, testserver.GraphAgent, runs.CreateParams{Input: humanInput("x")})
 		if err == nil {
 			t.Fatal("a broken stateless wait succeeded")
 		}
-		if waits, joins := p.counts(); waits != 1 || joins != 0 {
+		if waits, joins := waitsAndJoins(p); waits != 1 || joins != 0 {
 			t.Errorf("proxy saw %d waits and %d joins, want 1 and 0 (no second run)", waits, joins)
 		}
 	})

@@ -5,46 +5,38 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/runs"
 )
 
 // routes answers by "METHOD path" and records the order of the requests.
 func routes(t *testing.T, answers map[string]string) (*client.Client, func() []string) {
 	t.Helper()
-	var mu sync.Mutex
-	var order []string
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key := r.Method + " " + r.URL.EscapedPath()
-		mu.Lock()
-		order = append(order, key)
-		mu.Unlock()
+	f, c := fake.NewClient(t, func(_ int, r fake.Request) fake.Reply {
+		key := r.Method + " " + r.Path
 		body, ok := answers[key]
 		if !ok {
-			http.Error(w, "no route "+key, http.StatusNotFound)
-			return
+			return fake.Reply{Status: http.StatusNotFound, ContentType: fake.Text, Body: "no route " + key}
 		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, body)
-	}))
-	t.Cleanup(s.Close)
-	c, err := client.New(langgraph.WithBaseURL(s.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
+		return fake.Reply{Body: body}
+	}, langgraph.WithMaxRetries(0))
+	return c, func() []string { return order(f) }
+}
+
+// order lists the requests f received as "METHOD path".
+func order(f *fake.Server) []string {
+	var out []string
+	for _, r := range f.Requests() {
+		out = append(out, r.Method+" "+r.Path)
 	}
-	return c, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), order...)
-	}
+	return out
 }
 
 const (
@@ -155,14 +147,8 @@ func TestJoinOfEndedRun(t *testing.T) {
 // to give up); joins and thread reads get answers.
 func waitServer(t *testing.T, hang bool) (*client.Client, func() []string) {
 	t.Helper()
-	var mu sync.Mutex
-	var order []string
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key := r.Method + " " + r.URL.EscapedPath()
-		mu.Lock()
-		order = append(order, key)
-		mu.Unlock()
-		switch key {
+	f := fake.NewHandler(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		switch key := r.Method + " " + r.URL.EscapedPath(); key {
 		case "POST /threads/t1/runs/wait":
 			w.Header().Set("Content-Location", "/threads/t1/runs/r1")
 			w.Header().Set("Content-Type", "text/plain")
@@ -182,17 +168,8 @@ func waitServer(t *testing.T, hang bool) (*client.Client, func() []string) {
 		default:
 			http.Error(w, "no route", http.StatusNotFound)
 		}
-	}))
-	t.Cleanup(s.Close)
-	c, err := client.New(langgraph.WithBaseURL(s.URL), langgraph.WithoutAPIKey(), langgraph.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), order...)
-	}
+	})
+	return f.Client(langgraph.WithMaxRetries(0)), func() []string { return order(f) }
 }
 
 func TestWaitJoinsAfterABrokenConnection(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/internal/faultproxy"
 	"github.com/langgraph-go/langgraph/internal/obstest"
 	"github.com/langgraph-go/langgraph/internal/testserver"
@@ -24,7 +25,7 @@ import (
 // reconnects and every event counted once.
 func TestObservedStreamCutTwice(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch n {
 		case 0:
 			w.Header().Set("Location", "/threads/t1/runs/r1/stream")
@@ -42,7 +43,7 @@ func TestObservedStreamCutTwice(t *testing.T) {
 		}
 	})
 	var rec obstest.Recorder
-	c := fakeClient(t, f.URL, langgraph.WithObserver(&rec))
+	c := f.Client(fakeAuth, langgraph.WithObserver(&rec))
 	out, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", runs.StreamParams{Reconnect: fastReconnect}))
 	if err != nil || len(out) != 5 {
 		t.Fatalf("got %v, %v", out, err)
@@ -52,7 +53,7 @@ func TestObservedStreamCutTwice(t *testing.T) {
 		t.Fatalf("%d calls, want 1", len(calls))
 	}
 	call := calls[0]
-	want := langgraph.CallInfo{Method: "POST", Route: "/threads/{thread_id}/runs/stream", BaseURL: f.URL, ThreadID: "t1", AssistantID: "agent", StartsRun: true, Stream: true}
+	want := langgraph.CallInfo{Method: "POST", Route: "/threads/{thread_id}/runs/stream", BaseURL: f.URL(), ThreadID: "t1", AssistantID: "agent", StartsRun: true, Stream: true}
 	if call.Info != want {
 		t.Errorf("info = %+v, want %+v", call.Info, want)
 	}
@@ -83,12 +84,12 @@ func TestObservedStreamEnds(t *testing.T) {
 		"/threads/t2/runs/stream": "event: metadata\ndata: {\"run_id\":\"r2\"}\n\nevent: values\ndata: {\"a\":1}\n\nevent: values\ndata: {\"a\":1,\"__interrupt__\":[{\"value\":\"approve?\"}]}\n\n",
 		"/threads/t3/runs/stream": "event: metadata\ndata: {\"run_id\":\"r3\"}\n\nevent: values\ndata: {\"a\":1}\n\nevent: values\ndata: {\"a\":2}\n\n",
 	}
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		sseHeader(w)
 		writeFlush(w, bodies[r.URL.Path])
 	})
 	var rec obstest.Recorder
-	c := fakeClient(t, f.URL, langgraph.WithObserver(&rec))
+	c := f.Client(fakeAuth, langgraph.WithObserver(&rec))
 	ctx := context.Background()
 	p := runs.StreamParams{Reconnect: fastReconnect}
 
@@ -122,10 +123,10 @@ func TestObservedStreamEnds(t *testing.T) {
 // their call; no credential reaches an observer.
 func TestObserverAgainstServer(t *testing.T) {
 	noLeaks(t)
-	ctx, c := streamSetup(t, "")
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	proxy := faultproxy.New(t, srv.URL())
 	var rec obstest.Recorder
-	pc := proxyClient(t, proxy.URL, langgraph.WithBearerToken(testserver.TokenAlice), langgraph.WithObserver(&rec),
+	pc := srv.Client(t, testserver.Alice, langgraph.WithBaseURL(proxy.URL), langgraph.WithObserver(&rec),
 		langgraph.WithRetryWait(1e6, 2e6))
 	tid := newThreadID(t, ctx, c)
 

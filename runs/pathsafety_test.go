@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/runs"
 )
 
@@ -30,11 +31,11 @@ func TestStreamDotLocation(t *testing.T) {
 	} {
 		for _, resumable := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/resumable=%v", loc, resumable), func(t *testing.T) {
-				var f *fakeServer
-				f = newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+				var f *fake.Server
+				f = fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 					switch {
 					case n == 0 && r.Method == http.MethodPost:
-						w.Header().Set("Location", strings.ReplaceAll(loc, "{origin}", f.URL))
+						w.Header().Set("Location", strings.ReplaceAll(loc, "{origin}", f.URL()))
 						w.Header().Set("Content-Location", "/api/threads/t1/runs/r1")
 						sseHeader(w)
 						writeFlush(w, "event: metadata\ndata: {\"run_id\":\"r1\"}\nid: 0\n\nevent: values\ndata: 1\nid: 1\n\n")
@@ -48,11 +49,11 @@ func TestStreamDotLocation(t *testing.T) {
 						http.NotFound(w, r)
 					}
 				})
-				c := fakeClient(t, f.URL+"/api")
+				c := f.Client(fakeAuth, langgraph.WithBaseURL(f.URL()+"/api"))
 				p := runs.StreamParams{Reconnect: fastReconnect}
 				p.StreamResumable = resumable
 				out, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", p))
-				for _, r := range f.requests() {
+				for _, r := range f.Requests() {
 					if !slices.Contains([]string{"/api/threads/t1/runs/stream", "/api/threads/t1/runs/r1/stream", "/api/threads/t1/runs/r1"}, r.Path) {
 						t.Errorf("request to %s %s", r.Method, r.Path)
 					}
@@ -77,7 +78,7 @@ func TestStreamDotLocation(t *testing.T) {
 // never dot segments, so a rejoin cannot be sent to another route.
 func TestStreamDotContentLocation(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if n == 0 {
 			w.Header().Set("Content-Location", "/threads/%2E%2E/runs/%2e")
 			sseHeader(w)
@@ -86,7 +87,7 @@ func TestStreamDotContentLocation(t *testing.T) {
 		}
 		http.NotFound(w, r)
 	})
-	c := fakeClient(t, f.URL)
+	c := f.Client(fakeAuth)
 	var created []langgraph.RunRef
 	p := runs.StreamParams{Reconnect: fastReconnect}
 	p.StreamResumable = true
@@ -98,7 +99,7 @@ func TestStreamDotContentLocation(t *testing.T) {
 	if len(created) != 0 {
 		t.Errorf("OnRunCreated(%+v) from a dotted Content-Location", created)
 	}
-	if reqs := f.requests(); len(reqs) != 1 {
+	if reqs := f.Requests(); len(reqs) != 1 {
 		t.Errorf("requests = %+v, want only the POST", reqs)
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,44 +24,11 @@ import (
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/runs"
 )
 
 const fakeToken = "fake-secret-token"
-
-// seen is one request received by a fake server.
-type seen struct {
-	Method, Path, Query, LastEventID, Auth string
-	Body                                   string
-}
-
-// fakeServer is an httptest server that records its requests.
-type fakeServer struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []seen
-}
-
-func newFake(t *testing.T, h func(n int, w http.ResponseWriter, r *http.Request)) *fakeServer {
-	t.Helper()
-	f := &fakeServer{}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		f.mu.Lock()
-		n := len(f.reqs)
-		f.reqs = append(f.reqs, seen{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Get("Last-Event-ID"), r.Header.Get("Authorization"), string(body)})
-		f.mu.Unlock()
-		h(n, w, r)
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fakeServer) requests() []seen {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.reqs)
-}
 
 // noLeaks checks, when the test ends, that the goroutines running at its
 // start are the only ones left (after the fakes and idle connections are
@@ -73,21 +39,8 @@ func noLeaks(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t, opt) })
 }
 
-// fakeClient returns a client of base with its own transport, whose idle
-// connections are closed when the test ends.
-func fakeClient(t *testing.T, base string, opts ...langgraph.Option) *client.Client {
-	t.Helper()
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	t.Cleanup(tr.CloseIdleConnections)
-	all := append([]langgraph.Option{langgraph.WithBaseURL(base), langgraph.WithoutAPIKey(),
-		langgraph.WithBearerToken(fakeToken), langgraph.WithHTTPClient(&http.Client{Transport: tr}),
-		langgraph.WithRetryWait(time.Millisecond, 2*time.Millisecond)}, opts...)
-	c, err := client.New(all...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+// fakeAuth is the credentials of the fakes' clients.
+var fakeAuth = langgraph.WithBearerToken(fakeToken)
 
 func sseHeader(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -126,7 +79,7 @@ var fastReconnect = langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait
 // exactly one GET to the Location, with Last-Event-ID: 1 and no body.
 func TestStreamLocationReconnect(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost && r.URL.Path == "/threads/t1/runs/stream":
 			w.Header().Set("Location", "/reconnect")
@@ -140,7 +93,7 @@ func TestStreamLocationReconnect(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	})
-	c := fakeClient(t, f.URL)
+	c := f.Client(fakeAuth)
 	out, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", runs.StreamParams{Reconnect: fastReconnect}))
 	if err != nil {
 		t.Fatal(err)
@@ -149,14 +102,14 @@ func TestStreamLocationReconnect(t *testing.T) {
 	if !slices.Equal(out, want) {
 		t.Errorf("parts = %v, want %v", out, want)
 	}
-	reqs := f.requests()
+	reqs := f.Requests()
 	if len(reqs) != 2 {
 		t.Fatalf("%d requests, want 2: %+v", len(reqs), reqs)
 	}
-	if r := reqs[0]; r.Method != "POST" || r.LastEventID != "" || r.Auth != "Bearer "+fakeToken || !strings.Contains(r.Body, `"assistant_id":"agent"`) {
+	if r := reqs[0]; r.Method != "POST" || r.Header.Get("Last-Event-ID") != "" || r.Header.Get("Authorization") != "Bearer "+fakeToken || !strings.Contains(string(r.Body), `"assistant_id":"agent"`) {
 		t.Errorf("first request = %+v", r)
 	}
-	if r := reqs[1]; r.Method != "GET" || r.Path != "/reconnect" || r.LastEventID != "1" || r.Body != "" || r.Auth != "Bearer "+fakeToken {
+	if r := reqs[1]; r.Method != "GET" || r.Path != "/reconnect" || r.Header.Get("Last-Event-ID") != "1" || r.Body != nil || r.Header.Get("Authorization") != "Bearer "+fakeToken {
 		t.Errorf("reconnect request = %+v", r)
 	}
 }
@@ -174,10 +127,10 @@ func TestStreamLocationResolution(t *testing.T) {
 		{"relative reference", "reconnect?x=1", "/api/threads/t1/runs/reconnect"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var f *fakeServer
-			f = newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+			var f *fake.Server
+			f = fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 				if n == 0 {
-					w.Header().Set("Location", strings.ReplaceAll(tc.location, "{origin}", f.URL))
+					w.Header().Set("Location", strings.ReplaceAll(tc.location, "{origin}", f.URL()))
 					sseHeader(w)
 					writeFlush(w, "event: values\ndata: 1\nid: 7\n\n")
 					abort()
@@ -185,13 +138,13 @@ func TestStreamLocationResolution(t *testing.T) {
 				sseHeader(w)
 				writeFlush(w, "event: values\ndata: 2\nid: 8\n\nevent: end\ndata: null\n\n")
 			})
-			c := fakeClient(t, f.URL+"/api")
+			c := f.Client(fakeAuth, langgraph.WithBaseURL(f.URL()+"/api"))
 			out, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", runs.StreamParams{Reconnect: fastReconnect}))
 			if err != nil || len(out) != 3 {
 				t.Fatalf("got %v, %v", out, err)
 			}
-			reqs := f.requests()
-			if len(reqs) != 2 || reqs[1].Path != tc.want || reqs[1].Query != "x=1" || reqs[1].LastEventID != "7" || reqs[1].Auth != "Bearer "+fakeToken {
+			reqs := f.Requests()
+			if len(reqs) != 2 || reqs[1].Path != tc.want || reqs[1].Query.Encode() != "x=1" || reqs[1].Header.Get("Last-Event-ID") != "7" || reqs[1].Header.Get("Authorization") != "Bearer "+fakeToken {
 				t.Errorf("requests = %+v, want a GET of %s?x=1", reqs, tc.want)
 			}
 		})
@@ -203,16 +156,16 @@ func TestStreamLocationResolution(t *testing.T) {
 // origin when the run is resumable, and fails clearly when it is not.
 func TestStreamForeignLocation(t *testing.T) {
 	noLeaks(t)
-	foreign := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	foreign := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		sseHeader(w)
 		writeFlush(w, "event: values\ndata: 2\nid: 2\n\n")
 	})
 	for _, resumable := range []bool{false, true} {
 		t.Run(fmt.Sprint("resumable=", resumable), func(t *testing.T) {
-			f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+			f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 				switch {
 				case r.Method == http.MethodPost:
-					w.Header().Set("Location", foreign.URL+"/reconnect")
+					w.Header().Set("Location", foreign.URL()+"/reconnect")
 					w.Header().Set("Content-Location", "/threads/t1/runs/r1")
 					sseHeader(w)
 					writeFlush(w, "event: metadata\ndata: {\"run_id\":\"r1\"}\nid: 0\n\nevent: values\ndata: 1\nid: 1\n\n")
@@ -228,12 +181,12 @@ func TestStreamForeignLocation(t *testing.T) {
 					http.NotFound(w, r)
 				}
 			})
-			c := fakeClient(t, f.URL)
+			c := f.Client(fakeAuth)
 			p := runs.StreamParams{Reconnect: fastReconnect}
 			p.StreamResumable = resumable
 			out, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", p))
-			if len(foreign.requests()) != 0 {
-				t.Fatalf("the foreign origin got %+v", foreign.requests())
+			if len(foreign.Requests()) != 0 {
+				t.Fatalf("the foreign origin got %+v", foreign.Requests())
 			}
 			if !resumable {
 				var se *langgraph.StreamError
@@ -243,8 +196,8 @@ func TestStreamForeignLocation(t *testing.T) {
 				if strings.Contains(err.Error(), fakeToken) {
 					t.Error("the error shows the token")
 				}
-				if len(out) != 2 || len(f.requests()) != 1 {
-					t.Errorf("out %v, requests %+v", out, f.requests())
+				if len(out) != 2 || len(f.Requests()) != 1 {
+					t.Errorf("out %v, requests %+v", out, f.Requests())
 				}
 				return
 			}
@@ -252,8 +205,8 @@ func TestStreamForeignLocation(t *testing.T) {
 			if err != nil || !slices.Equal(out, want) {
 				t.Fatalf("got %v, %v; want %v", out, err, want)
 			}
-			reqs := f.requests()
-			if reqs[1].Path != "/threads/t1/runs/r1/stream" || reqs[1].LastEventID != "1" || reqs[1].Auth != "Bearer "+fakeToken {
+			reqs := f.Requests()
+			if reqs[1].Path != "/threads/t1/runs/r1/stream" || reqs[1].Header.Get("Last-Event-ID") != "1" || reqs[1].Header.Get("Authorization") != "Bearer "+fakeToken {
 				t.Errorf("rejoin = %+v", reqs[1])
 			}
 		})
@@ -266,7 +219,7 @@ func TestStreamReconnectBudget(t *testing.T) {
 	noLeaks(t)
 	const events = 8
 	var progressing atomic.Bool
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost:
 			w.Header().Set("Content-Location", "/threads/t1/runs/r1")
@@ -288,7 +241,7 @@ func TestStreamReconnectBudget(t *testing.T) {
 			io.WriteString(w, `{"run_id":"r1","thread_id":"t1","status":"success"}`)
 		}
 	})
-	c := fakeClient(t, f.URL, langgraph.WithMaxRetries(0))
+	c := f.Client(fakeAuth, langgraph.WithMaxRetries(0))
 
 	var calls []langgraph.Reconnect
 	p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond,
@@ -330,10 +283,10 @@ func TestStreamReconnectBudget(t *testing.T) {
 	}
 
 	// Reconnecting disabled.
-	before := len(f.requests())
+	before := len(f.Requests())
 	p.Reconnect = langgraph.ReconnectPolicy{MaxAttempts: -1}
 	out, err = collect(c.Runs.Stream(context.Background(), "t1", "agent", p))
-	if !errors.As(err, &se) || se.Reason != "reconnecting is disabled" || se.Attempts != 0 || len(out) != 1 || len(f.requests()) != before+1 {
+	if !errors.As(err, &se) || se.Reason != "reconnecting is disabled" || se.Attempts != 0 || len(out) != 1 || len(f.Requests()) != before+1 {
 		t.Errorf("disabled: got %v, %v", out, err)
 	}
 }
@@ -342,7 +295,7 @@ func TestStreamReconnectBudget(t *testing.T) {
 // consumer sees each once, in order.
 func TestStreamDeduplicates(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost:
 			w.Header().Set("Content-Location", "/threads/t1/runs/r1")
@@ -362,7 +315,7 @@ func TestStreamDeduplicates(t *testing.T) {
 	})
 	p := runs.StreamParams{Reconnect: fastReconnect}
 	p.StreamResumable = true
-	out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p))
+	out, err := collect(f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +334,7 @@ func TestStreamDeduplicates(t *testing.T) {
 func TestStreamEventSize(t *testing.T) {
 	noLeaks(t)
 	big := `{"blob":"` + strings.Repeat("0123456789abcdef", 10<<20/16) + `"}`
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "/reconnect")
 		w.Header().Set("Content-Location", "/threads/t1/runs/r1")
 		sseHeader(w)
@@ -389,12 +342,12 @@ func TestStreamEventSize(t *testing.T) {
 		writeFlush(w, "event: values\ndata: "+big+"\nid: 1\n\n")
 		writeFlush(w, "event: values\ndata: {}\nid: 2\n\nevent: end\ndata: null\n\n")
 	})
-	out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", runs.StreamParams{}))
+	out, err := collect(f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", runs.StreamParams{}))
 	if err != nil || len(out) != 4 || out[1].Data != big || out[2].Data != "{}" {
 		t.Fatalf("default limit: %d parts, %v", len(out), err)
 	}
 
-	c := fakeClient(t, f.URL, langgraph.WithMaxEventSize(1<<20))
+	c := f.Client(fakeAuth, langgraph.WithMaxEventSize(1<<20))
 	out, err = collect(c.Runs.Stream(context.Background(), "t1", "agent", runs.StreamParams{Reconnect: fastReconnect}))
 	if !errors.Is(err, langgraph.ErrEventTooLarge) || !errors.Is(err, bufio.ErrTooLong) || !strings.Contains(err.Error(), "WithMaxEventSize") {
 		t.Fatalf("1 MiB limit: err = %v", err)
@@ -402,7 +355,7 @@ func TestStreamEventSize(t *testing.T) {
 	if len(out) != 1 || out[0].Event != "metadata" {
 		t.Errorf("1 MiB limit: parts before the error = %v", out)
 	}
-	if n := len(f.requests()); n != 2 {
+	if n := len(f.Requests()); n != 2 {
 		t.Errorf("%d requests, want 2 (no reconnect after an oversized event)", n)
 	}
 	if _, err := client.New(langgraph.WithMaxEventSize(0)); err == nil {
@@ -418,7 +371,7 @@ func TestStreamByteAtATime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		sseHeader(w)
 		if r.URL.Query().Get("whole") != "" {
 			w.Write(rec)
@@ -429,7 +382,7 @@ func TestStreamByteAtATime(t *testing.T) {
 			w.(http.Flusher).Flush()
 		}
 	})
-	c := fakeClient(t, f.URL)
+	c := f.Client(fakeAuth)
 	all := runs.StreamParams{AllEvents: true}
 	whole, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", all, langgraph.WithQueryParam("whole", "1")))
 	if err != nil {
@@ -452,18 +405,18 @@ func TestStreamByteAtATime(t *testing.T) {
 // TestStreamSingleUse: ranging twice yields ErrStreamUsed and sends nothing.
 func TestStreamSingleUse(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		sseHeader(w)
 		writeFlush(w, "event: metadata\ndata: {\"run_id\":\"r1\"}\n\n")
 	})
-	seq := fakeClient(t, f.URL).Runs.StreamStateless(context.Background(), "agent", runs.StreamParams{})
+	seq := f.Client(fakeAuth).Runs.StreamStateless(context.Background(), "agent", runs.StreamParams{})
 	if _, err := collect(seq); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := collect(seq); !errors.Is(err, langgraph.ErrStreamUsed) {
 		t.Errorf("second range: %v", err)
 	}
-	if n := len(f.requests()); n != 1 {
+	if n := len(f.Requests()); n != 1 {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
@@ -474,7 +427,7 @@ func TestStreamSingleUse(t *testing.T) {
 func TestStreamStopsCleanly(t *testing.T) {
 	noLeaks(t)
 	closed := make(chan struct{}, 10)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/threads/t1/runs/stream":
 			w.Header().Set("Content-Location", "/threads/t1/runs/r1")
@@ -498,7 +451,7 @@ func TestStreamStopsCleanly(t *testing.T) {
 			abort()
 		}
 	})
-	c := fakeClient(t, f.URL)
+	c := f.Client(fakeAuth)
 	p := runs.StreamParams{}
 	p.StreamResumable = true
 
@@ -571,7 +524,7 @@ func TestStreamStopsCleanly(t *testing.T) {
 // error, and an HTTP error keeps its type.
 func TestStreamNotAnEventStream(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/threads/busy") {
 			http.Error(w, "Thread is busy", http.StatusUnprocessableEntity)
 			return
@@ -579,7 +532,7 @@ func TestStreamNotAnEventStream(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"oops":true}`)
 	})
-	c := fakeClient(t, f.URL)
+	c := f.Client(fakeAuth)
 	_, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", runs.StreamParams{}))
 	var re *langgraph.ResponseError
 	if !errors.As(err, &re) || re.Method != http.MethodPost || !strings.HasSuffix(re.URL, "/threads/t1/runs/stream") ||
@@ -597,11 +550,11 @@ func TestStreamNotAnEventStream(t *testing.T) {
 // cancel_on_disconnect and stream_mode.
 func TestStreamJoinRequest(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		sseHeader(w)
 		writeFlush(w, "event: values\ndata: {}\nid: 5\n\nevent: custom\ndata: 1\nid: 6\n\nevent: checkpoints\ndata: {}\nid: 7\n\n")
 	})
-	out, err := collect(fakeClient(t, f.URL).Runs.JoinStream(context.Background(), "t 1", "r/1", runs.JoinStreamParams{
+	out, err := collect(f.Client(fakeAuth).Runs.JoinStream(context.Background(), "t 1", "r/1", runs.JoinStreamParams{
 		LastEventID: "4", CancelOnDisconnect: true, StreamMode: []runs.StreamMode{runs.StreamValues, runs.StreamCustom}}))
 	if err != nil {
 		t.Fatal(err)
@@ -609,20 +562,20 @@ func TestStreamJoinRequest(t *testing.T) {
 	if want := []got{{"values", "{}", "5"}, {"custom", "1", "6"}}; !slices.Equal(out, want) {
 		t.Errorf("parts = %v, want %v", out, want)
 	}
-	r := f.requests()[0]
-	if r.Method != "GET" || r.Path != "/threads/t%201/runs/r%2F1/stream" || r.LastEventID != "4" ||
-		r.Query != "cancel_on_disconnect=true&stream_mode=values&stream_mode=custom" {
+	r := f.Requests()[0]
+	if r.Method != "GET" || r.Path != "/threads/t%201/runs/r%2F1/stream" || r.Header.Get("Last-Event-ID") != "4" ||
+		r.Query.Encode() != "cancel_on_disconnect=true&stream_mode=values&stream_mode=custom" {
 		t.Errorf("request = %+v", r)
 	}
-	if !bytes.Contains([]byte(f.requests()[0].Auth), []byte(fakeToken)) {
+	if !bytes.Contains([]byte(f.Requests()[0].Header.Get("Authorization")), []byte(fakeToken)) {
 		t.Error("no credentials")
 	}
 
 	// No thread: the stateless route, as the JS SDK joins a run without a thread.
-	if _, err := collect(fakeClient(t, f.URL).Runs.JoinStream(context.Background(), "", "r/1", runs.JoinStreamParams{LastEventID: "-1"})); err != nil {
+	if _, err := collect(f.Client(fakeAuth).Runs.JoinStream(context.Background(), "", "r/1", runs.JoinStreamParams{LastEventID: "-1"})); err != nil {
 		t.Fatal(err)
 	}
-	if r := f.requests()[1]; r.Method != "GET" || r.Path != "/runs/r%2F1/stream" || r.LastEventID != "-1" || r.Query != "" {
+	if r := f.Requests()[1]; r.Method != "GET" || r.Path != "/runs/r%2F1/stream" || r.Header.Get("Last-Event-ID") != "-1" || r.Query.Encode() != "" {
 		t.Errorf("stateless join request = %+v", r)
 	}
 }
@@ -650,7 +603,7 @@ func TestStreamCleanCloseMidEvent(t *testing.T) {
 	} {
 		for _, bytewise := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%q/bytewise=%v", cut, bytewise), func(t *testing.T) {
-				f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+				f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 					switch {
 					case r.Method == http.MethodPost && r.URL.Path == "/threads/t1/runs/stream":
 						w.Header().Set("Content-Location", "/threads/t1/runs/r1")
@@ -679,7 +632,7 @@ func TestStreamCleanCloseMidEvent(t *testing.T) {
 				})
 				p := runs.StreamParams{Reconnect: fastReconnect}
 				p.StreamResumable = true
-				out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p))
+				out, err := collect(f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", p))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -687,11 +640,11 @@ func TestStreamCleanCloseMidEvent(t *testing.T) {
 				if !slices.Equal(out, want) {
 					t.Errorf("parts = %v, want %v", out, want)
 				}
-				reqs := f.requests()
+				reqs := f.Requests()
 				var rejoins []string
 				for _, r := range reqs[1:] {
 					if r.Path == "/threads/t1/runs/r1/stream" {
-						rejoins = append(rejoins, r.LastEventID)
+						rejoins = append(rejoins, r.Header.Get("Last-Event-ID"))
 					}
 				}
 				if !slices.Equal(rejoins, []string{"1"}) {
@@ -709,7 +662,7 @@ func TestStreamCleanCloseMidEvent(t *testing.T) {
 // ended may legitimately bring nothing: no error there.
 func TestStreamEmptyIsAnError(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/threads/t1/runs/stream":
 			w.Header().Set("Content-Location", "/threads/t1/runs/r1")
@@ -719,7 +672,7 @@ func TestStreamEmptyIsAnError(t *testing.T) {
 		sseHeader(w)
 		writeFlush(w, ": a comment is not an event\n\n")
 	})
-	c := fakeClient(t, f.URL)
+	c := f.Client(fakeAuth)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
@@ -731,7 +684,7 @@ func TestStreamEmptyIsAnError(t *testing.T) {
 		{"stateless", c.Runs.StreamStateless(ctx, "agent", runs.StreamParams{Reconnect: fastReconnect}), "/runs/stream", langgraph.RunRef{RunID: "r2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := len(f.requests())
+			before := len(f.Requests())
 			out, err := collect(tc.seq)
 			var se *langgraph.StreamError
 			var re *langgraph.ResponseError
@@ -744,8 +697,8 @@ func TestStreamEmptyIsAnError(t *testing.T) {
 			if re.Method != http.MethodPost || !strings.HasSuffix(re.URL, tc.path) || re.StatusCode != http.StatusOK || re.ContentType != "text/event-stream" {
 				t.Errorf("ResponseError = %+v", re)
 			}
-			if len(out) != 0 || len(f.requests()) != before+1 {
-				t.Errorf("parts %v, requests %+v", out, f.requests()[before:])
+			if len(out) != 0 || len(f.Requests()) != before+1 {
+				t.Errorf("parts %v, requests %+v", out, f.Requests()[before:])
 			}
 		})
 	}
@@ -758,12 +711,12 @@ func TestStreamEmptyIsAnError(t *testing.T) {
 // TestJoinStatelessRefused: the server has no stateless join route, so Join
 // refuses an empty thread id before sending anything.
 func TestJoinStatelessRefused(t *testing.T) {
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
-	_, err := fakeClient(t, f.URL).Runs.Join(context.Background(), "", "r1", runs.JoinParams{})
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	_, err := f.Client(fakeAuth).Runs.Join(context.Background(), "", "r1", runs.JoinParams{})
 	if !errors.Is(err, langgraph.ErrInvalidArgument) || !strings.Contains(err.Error(), "JoinStream") {
 		t.Errorf("err = %v, want ErrInvalidArgument pointing to JoinStream", err)
 	}
-	if n := len(f.requests()); n != 0 {
+	if n := len(f.Requests()); n != 0 {
 		t.Errorf("%d requests sent", n)
 	}
 }
@@ -772,7 +725,7 @@ func TestJoinStatelessRefused(t *testing.T) {
 // that errors.Is or errors.As can identify, never a raw one.
 func TestStreamErrorsAreTyped(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		c := r.URL.Query().Get("case")
 		if r.Method == http.MethodGet && r.URL.Path == "/threads/t1/runs/r1" {
 			io.WriteString(w, `{"run_id":"r1","thread_id":"t1","status":"running"}`)
@@ -817,8 +770,8 @@ func TestStreamErrorsAreTyped(t *testing.T) {
 	})
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
-	c := fakeClient(t, f.URL, langgraph.WithMaxRetries(0), langgraph.WithMaxEventSize(1<<10))
-	down := fakeClient(t, closed.URL, langgraph.WithMaxRetries(0))
+	c := f.Client(fakeAuth, langgraph.WithMaxRetries(0), langgraph.WithMaxEventSize(1<<10))
+	down := f.Client(fakeAuth, langgraph.WithBaseURL(closed.URL), langgraph.WithMaxRetries(0))
 	var (
 		se *langgraph.StreamError
 		re *langgraph.ResponseError

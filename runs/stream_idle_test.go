@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/runs"
 )
 
@@ -24,7 +25,7 @@ const idleTimeout = 100 * time.Millisecond
 // connection as seen from the client), until the client closes it. The
 // rejoin replays the events after Last-Event-ID and ends the stream. closed
 // receives a value each time the client closes a hanging connection.
-func idleRun(t *testing.T, first string, hang func(w http.ResponseWriter, r *http.Request)) (f *fakeServer, closed chan struct{}) {
+func idleRun(t *testing.T, first string, hang func(w http.ResponseWriter, r *http.Request)) (f *fake.Server, closed chan struct{}) {
 	t.Helper()
 	closed = make(chan struct{}, 10)
 	events := []string{
@@ -34,7 +35,7 @@ func idleRun(t *testing.T, first string, hang func(w http.ResponseWriter, r *htt
 		"event: values\ndata: 3\nid: 3\n\n",
 		"event: end\ndata: null\n\n",
 	}
-	f = newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f = fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost && r.URL.Path == "/threads/t1/runs/stream":
 			w.Header().Set("Content-Location", "/threads/t1/runs/r1")
@@ -74,7 +75,7 @@ func TestStreamIdleRejoins(t *testing.T) {
 	p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond,
 		IdleTimeout: idleTimeout, OnReconnect: func(r langgraph.Reconnect) { causes = append(causes, r.Cause) }}}
 	p.StreamResumable = true
-	out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p))
+	out, err := collect(f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +83,8 @@ func TestStreamIdleRejoins(t *testing.T) {
 		t.Errorf("parts = %v, want %v", out, idleWant)
 	}
 	<-closed // the client closed the silent connection
-	reqs := f.requests()
-	if len(reqs) != 2 || reqs[1].Method != "GET" || reqs[1].Path != "/threads/t1/runs/r1/stream" || reqs[1].LastEventID != "1" {
+	reqs := f.Requests()
+	if len(reqs) != 2 || reqs[1].Method != "GET" || reqs[1].Path != "/threads/t1/runs/r1/stream" || reqs[1].Header.Get("Last-Event-ID") != "1" {
 		t.Errorf("requests = %+v, want the POST and one rejoin after event 1", reqs)
 	}
 	if len(causes) != 1 || !errors.Is(causes[0], langgraph.ErrStreamIdle) || !strings.Contains(causes[0].Error(), "100ms") {
@@ -112,11 +113,11 @@ func TestStreamIdleHeartbeats(t *testing.T) {
 			p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond,
 				IdleTimeout: idleTimeout, OnReconnect: func(langgraph.Reconnect) { reconnects++ }}}
 			p.StreamResumable = true
-			out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p))
+			out, err := collect(f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", p))
 			if err != nil || !slices.Equal(out, idleWant) {
 				t.Fatalf("got %v, %v; want %v", out, err, idleWant)
 			}
-			if n := len(f.requests()); n != 1 || reconnects != 0 {
+			if n := len(f.Requests()); n != 1 || reconnects != 0 {
 				t.Errorf("%d requests, %d reconnects; want the POST only", n, reconnects)
 			}
 		})
@@ -140,7 +141,7 @@ func TestStreamIdleSlowConsumer(t *testing.T) {
 		IdleTimeout: idleTimeout, OnReconnect: func(langgraph.Reconnect) { reconnects++ }}}
 	p.StreamResumable = true
 	var out []got
-	for part, err := range fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p) {
+	for part, err := range f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", p) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +151,7 @@ func TestStreamIdleSlowConsumer(t *testing.T) {
 	if !slices.Equal(out, idleWant) {
 		t.Errorf("parts = %v, want %v", out, idleWant)
 	}
-	if n := len(f.requests()); n != 1 || reconnects != 0 {
+	if n := len(f.Requests()); n != 1 || reconnects != 0 {
 		t.Errorf("%d requests, %d reconnects; want the POST only", n, reconnects)
 	}
 }
@@ -164,7 +165,7 @@ func TestStreamIdleNotResumable(t *testing.T) {
 		t.Run(fmt.Sprint("options=", len(opts)), func(t *testing.T) {
 			f, closed := idleRun(t, "event: metadata\ndata: {\"run_id\":\"r1\"}\nid: 0\n\nevent: values\ndata: 1\nid: 1\n\n", silent)
 			p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{IdleTimeout: idleTimeout}}
-			out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p, opts...))
+			out, err := collect(f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", p, opts...))
 			var se *langgraph.StreamError
 			if !errors.As(err, &se) || !errors.Is(err, langgraph.ErrStreamIdle) || !strings.Contains(se.Reason, "idle for 100ms") ||
 				!strings.Contains(se.Reason, "StreamResumable") || se.RunID != "r1" || se.LastEventID != "1" {
@@ -173,8 +174,8 @@ func TestStreamIdleNotResumable(t *testing.T) {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("err = %v: reported as a context error", err)
 			}
-			if !slices.Equal(out, idleWant[:2]) || len(f.requests()) != 1 {
-				t.Errorf("parts %v, requests %+v", out, f.requests())
+			if !slices.Equal(out, idleWant[:2]) || len(f.Requests()) != 1 {
+				t.Errorf("parts %v, requests %+v", out, f.Requests())
 			}
 			<-closed
 		})
@@ -187,12 +188,12 @@ func TestStreamIdleNotResumable(t *testing.T) {
 func TestStreamIdleStops(t *testing.T) {
 	noLeaks(t)
 	f, closed := idleRun(t, "event: metadata\ndata: {\"run_id\":\"r1\"}\nid: 0\n\nevent: values\ndata: 1\nid: 1\n\n", silent)
-	c := fakeClient(t, f.URL)
+	c := f.Client(fakeAuth)
 	p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{IdleTimeout: idleTimeout}}
 	p.StreamResumable = true
 
 	t.Run("break", func(t *testing.T) {
-		before := len(f.requests())
+		before := len(f.Requests())
 		for part, err := range c.Runs.Stream(context.Background(), "t1", "agent", p) {
 			if err != nil {
 				t.Fatal(err)
@@ -203,12 +204,12 @@ func TestStreamIdleStops(t *testing.T) {
 			}
 		}
 		<-closed
-		if n := len(f.requests()) - before; n != 1 {
+		if n := len(f.Requests()) - before; n != 1 {
 			t.Errorf("%d requests, want 1", n)
 		}
 	})
 	t.Run("cancel while waiting", func(t *testing.T) {
-		before := len(f.requests())
+		before := len(f.Requests())
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		q := p
@@ -227,7 +228,7 @@ func TestStreamIdleStops(t *testing.T) {
 			t.Errorf("err = %v, want context.Canceled", last)
 		}
 		<-closed
-		if n := len(f.requests()) - before; n != 1 {
+		if n := len(f.Requests()) - before; n != 1 {
 			t.Errorf("%d requests, want 1", n)
 		}
 	})

@@ -4,140 +4,20 @@ package runs_test
 // event streams it forwards; the client's output must equal an uncut run's.
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/langgraph-go/langgraph"
-	"github.com/langgraph-go/langgraph/client"
+	"github.com/langgraph-go/langgraph/internal/faultproxy"
 	"github.com/langgraph-go/langgraph/internal/testserver"
 	"github.com/langgraph-go/langgraph/runs"
 )
-
-// fault says how the proxy cuts one event stream: after `after` complete
-// events, it either aborts the connection (optionally in the middle of the
-// next event) or ends the response cleanly.
-type fault struct {
-	after    int
-	midEvent bool
-	clean    bool
-}
-
-// faultProxy forwards every request to the real server and cuts the n-th
-// event stream it forwards by faults[n]; later streams pass whole.
-type faultProxy struct {
-	*httptest.Server
-	target string
-	tr     *http.Transport
-
-	mu      sync.Mutex
-	faults  []fault
-	streams int
-	reqs    []seen
-}
-
-func newFaultProxy(t *testing.T, faults ...fault) *faultProxy {
-	t.Helper()
-	p := &faultProxy{target: srv.URL(), tr: http.DefaultTransport.(*http.Transport).Clone(), faults: faults}
-	p.Server = httptest.NewServer(p)
-	t.Cleanup(func() {
-		p.Close()
-		p.tr.CloseIdleConnections()
-	})
-	return p
-}
-
-func (p *faultProxy) requests() []seen {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.reqs)
-}
-
-func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	p.mu.Lock()
-	p.reqs = append(p.reqs, seen{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Get("Last-Event-ID"), r.Header.Get("Authorization"), string(body)})
-	p.mu.Unlock()
-
-	up, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	up.Header = r.Header.Clone()
-	resp, err := p.tr.RoundTrip(up)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	for k, vs := range resp.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(resp.StatusCode)
-	if !strings.Contains(resp.Header.Get("Content-Type"), "text/event-stream") {
-		io.Copy(w, resp.Body)
-		return
-	}
-	p.mu.Lock()
-	var f *fault
-	if p.streams < len(p.faults) {
-		f = &p.faults[p.streams]
-	}
-	p.streams++
-	p.mu.Unlock()
-
-	br := bufio.NewReader(resp.Body)
-	events := 0
-	for {
-		if f != nil && events == f.after {
-			if f.clean {
-				return
-			}
-			if f.midEvent {
-				line, _ := br.ReadString('\n') // event: ...
-				next, _ := br.ReadString('\n') // data: ...
-				io.WriteString(w, line+next[:len(next)/2])
-				w.(http.Flusher).Flush()
-			}
-			panic(http.ErrAbortHandler)
-		}
-		line, err := br.ReadString('\n')
-		io.WriteString(w, line)
-		if line == "\n" {
-			events++
-			w.(http.Flusher).Flush()
-		}
-		if err != nil {
-			w.(http.Flusher).Flush()
-			return
-		}
-	}
-}
-
-// proxyClient returns a client of the proxy, without credentials unless
-// given, with its own transport closed at the end of the test.
-func proxyClient(t *testing.T, base string, opts ...langgraph.Option) *client.Client {
-	t.Helper()
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	t.Cleanup(tr.CloseIdleConnections)
-	c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(base), langgraph.WithoutAPIKey(),
-		langgraph.WithHTTPClient(&http.Client{Transport: tr})}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}`)
 
@@ -170,7 +50,7 @@ func TestStreamFaultInjection(t *testing.T) {
 		graph  string
 		input  any
 		modes  []runs.StreamMode
-		faults []fault
+		faults []faultproxy.StreamCut
 		events int
 		rejoin []string // Last-Event-ID of each rejoin
 	}{
@@ -178,18 +58,18 @@ func TestStreamFaultInjection(t *testing.T) {
 		// store of the run's events.
 		{"finished run", "agent", agentIn,
 			[]runs.StreamMode{runs.StreamValues, runs.StreamUpdates, runs.StreamMessagesTuple, runs.StreamCustom},
-			[]fault{{after: 3, midEvent: true}, {after: 4}, {after: 2, midEvent: true}, {after: 5, clean: true}}, 17,
+			[]faultproxy.StreamCut{{After: 3, MidEvent: true}, {After: 4}, {After: 2, MidEvent: true}, {After: 5, Clean: true}}, 17,
 			[]string{"2", "6", "8", "13", "16"}},
 		// The slow run is still going: the rejoins follow it live.
 		{"live run", "slow", map[string]any{"steps": 8, "delay_ms": 40},
 			[]runs.StreamMode{runs.StreamValues, runs.StreamCustom},
-			[]fault{{after: 2}, {after: 3, midEvent: true}, {after: 1, clean: true}, {after: 2}}, 11,
+			[]faultproxy.StreamCut{{After: 2}, {After: 3, MidEvent: true}, {After: 1, Clean: true}, {After: 2}}, 11,
 			[]string{"1", "4", "5", "7", "10"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			noLeaks(t)
 			// Credentials are per call, to check that they reach every reconnect.
-			ctx, c := streamSetup(t, "")
+			ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 			auth := langgraph.WithBearerToken(testserver.TokenAlice)
 
 			p := runs.StreamParams{}
@@ -199,8 +79,9 @@ func TestStreamFaultInjection(t *testing.T) {
 				t.Fatalf("uncut run: %d events, want %d", len(uncut), tc.events)
 			}
 
-			proxy := newFaultProxy(t, tc.faults...)
-			pc := proxyClient(t, proxy.URL)
+			proxy := faultproxy.New(t, srv.URL())
+			proxy.AddStreamCuts(tc.faults...)
+			pc := srv.Client(t, testserver.User{}, langgraph.WithBaseURL(proxy.URL))
 			tid := newThreadID(t, ctx, c)
 			var reconnects []langgraph.Reconnect
 			p.Reconnect = langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond,
@@ -210,17 +91,17 @@ func TestStreamFaultInjection(t *testing.T) {
 				t.Errorf("cut run differs from the uncut run:\n%s\n---\n%s", strings.Join(b, "\n"), strings.Join(a, "\n"))
 			}
 
-			reqs := proxy.requests()
+			reqs := proxy.Requests()
 			posts, lastIDs := 0, []string{}
 			for _, r := range reqs {
-				if r.Auth != "Bearer "+testserver.TokenAlice {
+				if r.Header.Get("Authorization") != "Bearer "+testserver.TokenAlice {
 					t.Errorf("%s %s without the caller's credentials", r.Method, r.Path)
 				}
 				if r.Method == http.MethodPost {
 					posts++
 				}
 				if strings.HasSuffix(r.Path, "/stream") && r.Method == http.MethodGet {
-					lastIDs = append(lastIDs, r.LastEventID)
+					lastIDs = append(lastIDs, r.Header.Get("Last-Event-ID"))
 				}
 			}
 			if posts != 1 {
@@ -236,7 +117,7 @@ func TestStreamFaultInjection(t *testing.T) {
 				t.Fatalf("OnReconnect called %d times, want %d (one per cut and the final check): %+v", len(reconnects), len(tc.rejoin), reconnects)
 			}
 			for i, r := range reconnects {
-				closed := i == len(tc.faults) || tc.faults[i].clean
+				closed := i == len(tc.faults) || tc.faults[i].Clean
 				if r.LastEventID != tc.rejoin[i] || r.Attempt != 1 || r.Run.ThreadID != tid || r.Run.RunID == "" ||
 					r.Cause == nil || errors.Is(r.Cause, langgraph.ErrStreamClosed) != closed {
 					t.Errorf("OnReconnect call %d = %+v (clean close: %v)", i, r, closed)
@@ -256,9 +137,10 @@ func TestStreamFaultInjection(t *testing.T) {
 // on.
 func TestStreamNotResumable(t *testing.T) {
 	noLeaks(t)
-	ctx, c := streamSetup(t, "")
-	proxy := newFaultProxy(t, fault{after: 3})
-	pc := proxyClient(t, proxy.URL, langgraph.WithBearerToken(testserver.TokenAlice))
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
+	proxy := faultproxy.New(t, srv.URL())
+	proxy.AddStreamCuts(faultproxy.StreamCut{After: 3})
+	pc := srv.Client(t, testserver.Alice, langgraph.WithBaseURL(proxy.URL))
 	tid := newThreadID(t, ctx, c)
 	p := runs.StreamParams{Reconnect: fastReconnect}
 	p.Input, p.StreamMode = map[string]any{"steps": 3, "delay_ms": 20}, []runs.StreamMode{runs.StreamValues, runs.StreamCustom}
@@ -270,7 +152,7 @@ func TestStreamNotResumable(t *testing.T) {
 	if len(out) != 3 {
 		t.Errorf("%d events before the cut, want 3", len(out))
 	}
-	if reqs := proxy.requests(); len(reqs) != 1 {
+	if reqs := proxy.Requests(); len(reqs) != 1 {
 		t.Errorf("requests after the cut: %+v", reqs)
 	}
 	res, err := c.Runs.Join(ctx, tid, se.RunID, runs.JoinParams{})
@@ -294,9 +176,10 @@ func TestStreamClosedBeforeFirstEvent(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			noLeaks(t)
-			ctx, c := streamSetup(t, "")
-			proxy := newFaultProxy(t, fault{after: 0, clean: true})
-			pc := proxyClient(t, proxy.URL, langgraph.WithBearerToken(testserver.TokenAlice))
+			ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
+			proxy := faultproxy.New(t, srv.URL())
+			proxy.AddStreamCuts(faultproxy.StreamCut{After: 0, Clean: true})
+			pc := srv.Client(t, testserver.Alice, langgraph.WithBaseURL(proxy.URL))
 			var reconnects []langgraph.Reconnect
 			p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond,
 				OnReconnect: func(r langgraph.Reconnect) { reconnects = append(reconnects, r) }}}
@@ -335,7 +218,7 @@ func TestStreamClosedBeforeFirstEvent(t *testing.T) {
 				t.Errorf("events %q, want %q", names, want)
 			}
 			var rejoin string
-			for _, r := range proxy.requests()[1:] {
+			for _, r := range proxy.Requests()[1:] {
 				if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/stream") {
 					rejoin = r.Path
 					break

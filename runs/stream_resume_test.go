@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/runs"
 )
 
@@ -24,7 +25,7 @@ import (
 func TestStreamReplayBreakDoesNotRewindCursor(t *testing.T) {
 	noLeaks(t)
 	rejoins := 0
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost:
 			w.Header().Set("Content-Location", "/threads/t1/runs/r1")
@@ -51,7 +52,7 @@ func TestStreamReplayBreakDoesNotRewindCursor(t *testing.T) {
 	})
 	p := runs.StreamParams{Reconnect: fastReconnect}
 	p.StreamResumable = true
-	out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p))
+	out, err := collect(f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +64,8 @@ func TestStreamReplayBreakDoesNotRewindCursor(t *testing.T) {
 		t.Errorf("data = %v, want %v", data, want)
 	}
 	var ids []string
-	for _, r := range f.requests()[1:] {
-		ids = append(ids, r.LastEventID)
+	for _, r := range f.Requests()[1:] {
+		ids = append(ids, r.Header.Get("Last-Event-ID"))
 	}
 	if want := []string{"3", "3"}; !slices.Equal(ids, want) {
 		t.Errorf("rejoins sent Last-Event-ID %q, want %q", ids, want)
@@ -77,7 +78,7 @@ func TestStreamReplayBreakDoesNotRewindCursor(t *testing.T) {
 // id left it cannot resume without repeats, and ends with a StreamError.
 func TestStreamEmptyIDClearsCursor(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost:
 			w.Header().Set("Content-Location", "/threads/t1/runs/r1")
@@ -93,7 +94,7 @@ func TestStreamEmptyIDClearsCursor(t *testing.T) {
 	})
 	p := runs.StreamParams{Reconnect: fastReconnect}
 	p.StreamResumable = true
-	out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p))
+	out, err := collect(f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", p))
 	if want := []got{{"values", "1", "1"}, {"values", "2", ""}}; !slices.Equal(out, want) {
 		t.Errorf("parts = %v, want %v", out, want)
 	}
@@ -101,7 +102,7 @@ func TestStreamEmptyIDClearsCursor(t *testing.T) {
 	if !errors.As(err, &se) || se.LastEventID != "" {
 		t.Errorf("err = %v, want a StreamError without a last event id", err)
 	}
-	if reqs := f.requests(); len(reqs) != 1 {
+	if reqs := f.Requests(); len(reqs) != 1 {
 		t.Errorf("%d requests, want only the POST: %+v", len(reqs), reqs)
 	}
 }
@@ -120,7 +121,7 @@ func TestStreamRejoinAnsweredWithError(t *testing.T) {
 	} {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
 			noLeaks(t)
-			f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+			f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 				switch {
 				case r.Method == http.MethodPost:
 					w.Header().Set("Content-Location", "/threads/t1/runs/r1")
@@ -135,13 +136,13 @@ func TestStreamRejoinAnsweredWithError(t *testing.T) {
 			})
 			p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MaxAttempts: 3, MinWait: fastReconnect.MinWait, MaxWait: fastReconnect.MaxWait}}
 			p.StreamResumable = true
-			c := fakeClient(t, f.URL, langgraph.WithMaxRetries(0))
+			c := f.Client(fakeAuth, langgraph.WithMaxRetries(0))
 			out, err := collect(c.Runs.Stream(context.Background(), "t1", "agent", p))
 			var se *langgraph.StreamError
 			if len(out) != 1 || !errors.As(err, &se) || !errors.Is(err, tc.want) || se.RunID != "r1" {
 				t.Errorf("parts %v, err %v; want one part and a StreamError matching %v", out, err, tc.want)
 			}
-			if n := len(f.requests()) - 1; n != tc.joins {
+			if n := len(f.Requests()) - 1; n != tc.joins {
 				t.Errorf("%d rejoins, want %d", n, tc.joins)
 			}
 		})
@@ -153,7 +154,7 @@ func TestStreamRejoinAnsweredWithError(t *testing.T) {
 // is requested.
 func TestStreamErrorAfterReconnect(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost:
 			w.Header().Set("Content-Location", "/threads/t1/runs/r1")
@@ -171,7 +172,7 @@ func TestStreamErrorAfterReconnect(t *testing.T) {
 	p.StreamResumable = true
 	created := 0
 	p.OnRunCreated = func(langgraph.RunRef) { created++ }
-	out, err := collect(fakeClient(t, f.URL).Runs.Stream(context.Background(), "t1", "agent", p))
+	out, err := collect(f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", p))
 	var re *langgraph.RunError
 	if !errors.As(err, &re) || re.Name != "ValueError" || re.Message != "bad" || re.RunID != "r1" || re.ThreadID != "t1" {
 		t.Errorf("err = %#v", err)
@@ -179,7 +180,7 @@ func TestStreamErrorAfterReconnect(t *testing.T) {
 	if len(out) != 4 || out[3].Event != "error" {
 		t.Errorf("parts = %v", out)
 	}
-	if n := len(f.requests()); n != 2 || created != 1 {
+	if n := len(f.Requests()); n != 2 || created != 1 {
 		t.Errorf("%d requests (want 2), OnRunCreated called %d times (want 1)", n, created)
 	}
 }

@@ -8,12 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
@@ -21,32 +19,6 @@ import (
 	"github.com/langgraph-go/langgraph/runs"
 	"github.com/langgraph-go/langgraph/threads"
 )
-
-// streamSetup resets the server and returns a bounded context and a client
-// authenticated as alice (with its own transport, closed at the end).
-func streamSetup(t *testing.T, base string, opts ...langgraph.Option) (context.Context, *client.Client) {
-	t.Helper()
-	if srv == nil {
-		t.Skip("integration test: no test server (-short)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	if err := srv.Reset(ctx); err != nil {
-		t.Fatalf("reset: %v\n%s", err, srv.Log())
-	}
-	if base == "" {
-		base = srv.URL()
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	t.Cleanup(tr.CloseIdleConnections)
-	all := append([]langgraph.Option{langgraph.WithBaseURL(base), langgraph.WithoutAPIKey(),
-		langgraph.WithBearerToken(testserver.TokenAlice), langgraph.WithHTTPClient(&http.Client{Transport: tr})}, opts...)
-	c, err := client.New(all...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ctx, c
-}
 
 func newThreadID(t *testing.T, ctx context.Context, c *client.Client) string {
 	t.Helper()
@@ -292,7 +264,7 @@ func TestStreamModes(t *testing.T) {
 			`values {"trail":"start;inner;outer;"}`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, c := streamSetup(t, "")
+			ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 			tid := newThreadID(t, ctx, c)
 			var created []langgraph.RunRef
 			var events int
@@ -349,7 +321,7 @@ func TestStreamModes(t *testing.T) {
 // TestStreamAllEvents: with subgraphs the JS server adds checkpoints events
 // that were not requested; AllEvents keeps them.
 func TestStreamAllEvents(t *testing.T) {
-	ctx, c := streamSetup(t, "")
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	p := runs.StreamParams{AllEvents: true}
 	p.Input, p.StreamMode, p.StreamSubgraphs = trailIn, []runs.StreamMode{runs.StreamValues}, true
 	var names []string
@@ -366,7 +338,7 @@ func TestStreamAllEvents(t *testing.T) {
 // TestStreamInterruptAndResume: the interrupt shows in the stream, then a
 // Command resumes the thread to completion.
 func TestStreamInterruptAndResume(t *testing.T) {
-	ctx, c := streamSetup(t, "")
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := newThreadID(t, ctx, c)
 	p := runs.StreamParams{}
 	p.Input, p.StreamMode = map[string]any{}, []runs.StreamMode{runs.StreamValues, runs.StreamUpdates}
@@ -398,7 +370,7 @@ func TestStreamInterruptAndResume(t *testing.T) {
 // *langgraph.RunError.
 func TestStreamRunError(t *testing.T) {
 	noLeaks(t)
-	ctx, c := streamSetup(t, "")
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := newThreadID(t, ctx, c)
 	var runID string
 	p := runs.StreamParams{}
@@ -424,7 +396,7 @@ func TestStreamRunError(t *testing.T) {
 // TestStreamStateless streams a run without a thread: no event ids, and
 // OnRunCreated gets the run id only.
 func TestStreamStateless(t *testing.T) {
-	ctx, c := streamSetup(t, "")
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	var created []langgraph.RunRef
 	p := runs.StreamParams{}
 	p.Input, p.StreamMode, p.StreamSubgraphs = trailIn, []runs.StreamMode{runs.StreamUpdates, runs.StreamCustom}, true
@@ -458,7 +430,7 @@ func slowWant(steps int) []string {
 
 // TestStreamJoinBackgroundRun joins the stream of a run started by Create.
 func TestStreamJoinBackgroundRun(t *testing.T) {
-	ctx, c := streamSetup(t, "")
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := newThreadID(t, ctx, c)
 	cp := runs.CreateParams{Input: slowIn, StreamMode: []runs.StreamMode{runs.StreamValues, runs.StreamCustom}}
 	run, err := c.Runs.Create(ctx, tid, "slow", cp)
@@ -507,7 +479,7 @@ func TestStreamJoinBackgroundRun(t *testing.T) {
 // that is not resumable gets its buffered events, and later joins of the
 // ended run get nothing.
 func TestStreamJoinStateless(t *testing.T) {
-	ctx, c := streamSetup(t, "")
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	in := map[string]any{"steps": 4, "delay_ms": 20}
 	cp := runs.CreateParams{Input: in, StreamMode: []runs.StreamMode{runs.StreamValues, runs.StreamCustom}, StreamResumable: true}
 	run, err := c.Runs.CreateStateless(ctx, "slow", cp)
@@ -560,7 +532,7 @@ func TestStreamJoinStateless(t *testing.T) {
 // {"__interrupt__":[]}; StreamPart.Interrupted tells it from a step that did
 // not stop, as Result.Interrupted does for Wait.
 func TestStreamBreakpoint(t *testing.T) {
-	ctx, c := streamSetup(t, "")
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := newThreadID(t, ctx, c)
 	p := runs.StreamParams{}
 	p.Input, p.InterruptBefore = agentIn, langgraph.Nodes{"agent"}
@@ -600,7 +572,7 @@ func TestStreamBreakpoint(t *testing.T) {
 // TestStreamResumableReplay: joining a resumable run with Last-Event-ID -1
 // replays exactly the original stream, ids included.
 func TestStreamResumableReplay(t *testing.T) {
-	ctx, c := streamSetup(t, "")
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := newThreadID(t, ctx, c)
 	var run langgraph.RunRef
 	p := runs.StreamParams{}
@@ -629,7 +601,7 @@ func equalParts(a, b []langgraph.StreamPart) bool {
 // goroutine behind, and a stream cannot be ranged twice.
 func TestStreamStopsCleanlyRealServer(t *testing.T) {
 	noLeaks(t)
-	ctx, c := streamSetup(t, "")
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	tid := newThreadID(t, ctx, c)
 	p := runs.StreamParams{}
 	p.Input, p.StreamMode = map[string]any{"steps": 50, "delay_ms": 20}, []runs.StreamMode{runs.StreamCustom}

@@ -22,8 +22,13 @@ type Fault struct {
 	// Method and Path select requests: the method, and a path prefix
 	// (raw, escaped); empty matches any.
 	Method, Path string
-	// Times is how many matching requests it applies to; 0 means 1.
+	// Times is how many matching requests it applies to; 0 means 1, a
+	// negative value every one.
 	Times int
+	// Hold, when set, is called with each matching request before anything
+	// else is done with it, e.g. to hold it back until the server reaches a
+	// state. A fault with only Hold set forwards the request as it is.
+	Hold func(r *http.Request)
 	// Forward sends the request to the server first, so that the work is
 	// done; the server's answer is then replaced as below. Without it the
 	// server never sees the request.
@@ -37,6 +42,11 @@ type Fault struct {
 	Cut int
 	// Redirect answers a 307 to this URL.
 	Redirect string
+	// Break forwards the request, sends the server's status and headers as
+	// soon as they arrive, then Body if set (e.g. "\n", as the JS server's
+	// waits begin), and drops the connection without waiting for the rest
+	// of the answer: the server's work goes on.
+	Break bool
 	// Stream, when set, makes this a fault of event streams: it applies to
 	// the matching requests whose answer is an event stream (the request is
 	// forwarded), and cuts that stream as Stream says. The other fields but
@@ -92,7 +102,7 @@ func New(t testing.TB, target string) *Proxy {
 // Add registers a fault.
 func (p *Proxy) Add(f Fault) {
 	n := f.Times
-	if n <= 0 {
+	if n == 0 {
 		n = 1
 	}
 	p.mu.Lock()
@@ -133,8 +143,10 @@ func (p *Proxy) match(r *http.Request, stream bool) *Fault {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, e := range p.faults {
-		if (e.Stream != nil) == stream && e.left > 0 && (e.Method == "" || e.Method == r.Method) && strings.HasPrefix(r.URL.EscapedPath(), e.Path) {
-			e.left--
+		if (e.Stream != nil) == stream && e.left != 0 && (e.Method == "" || e.Method == r.Method) && strings.HasPrefix(r.URL.EscapedPath(), e.Path) {
+			if e.left > 0 {
+				e.left--
+			}
 			f := e.Fault
 			return &f
 		}
@@ -150,7 +162,13 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 
 	f := p.match(r, false)
-	if f != nil && !f.Forward && f.Cut == 0 {
+	if f != nil && f.Hold != nil {
+		f.Hold(r)
+		if f.Status == 0 && f.Body == nil && f.Cut == 0 && f.Redirect == "" && !f.Break {
+			f = nil // hold only
+		}
+	}
+	if f != nil && !f.Forward && f.Cut == 0 && !f.Break {
 		p.answer(w, f)
 		return
 	}
@@ -166,6 +184,17 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer resp.Body.Close()
+	if f != nil && f.Break {
+		for k, vs := range resp.Header {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(resp.StatusCode)
+		if f.Body != nil {
+			_, _ = io.WriteString(w, *f.Body)
+		}
+		w.(http.Flusher).Flush()
+		panic(http.ErrAbortHandler) // drop the connection; closing resp.Body leaves the server to its work
+	}
 	if f != nil && f.Cut == 0 {
 		_, _ = io.Copy(io.Discard, resp.Body) // let the server finish its work
 		p.answer(w, f)
