@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/assistants"
@@ -29,56 +28,20 @@ var srv *testserver.Server
 // remotegraph_test).
 func TestMain(m *testing.M) { os.Exit(testserver.Main(m, &srv)) }
 
-// integration resets the server and returns a context bounded for the test.
-func integration(t *testing.T) context.Context {
-	t.Helper()
-	if srv == nil {
-		t.Skip("integration test: no test server (-short or " + testserver.SkipEnv + "=1)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	if err := srv.Reset(ctx); err != nil {
-		t.Fatalf("reset: %v\n%s", err, srv.Log())
-	}
-	return ctx
-}
-
 // newGraph returns a RemoteGraph of the test server with no credentials of
 // its own (and none from the environment): each call brings its user's.
 func newGraph(t *testing.T, graph string, p remotegraph.Params) *remotegraph.RemoteGraph {
 	t.Helper()
-	g, err := remotegraph.New(liveClient(t), graph, p)
+	g, err := remotegraph.New(srv.Client(t, testserver.User{}), graph, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return g
 }
 
-// liveClient returns a client of the test server with opts and no API key
-// from the environment (unless opts say otherwise).
-func liveClient(t *testing.T, opts ...langgraph.Option) *client.Client {
-	t.Helper()
-	c, err := client.New(append([]langgraph.Option{langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey()}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // as returns ctx carrying u's credentials.
 func as(ctx context.Context, u testserver.User) context.Context {
-	if u.Token != "" {
-		return langgraph.ContextWithOptions(ctx, langgraph.WithBearerToken(u.Token))
-	}
-	return langgraph.ContextWithOptions(ctx, langgraph.WithAPIKey(u.APIKey))
-}
-
-// creds returns u's credentials as a call option.
-func creds(u testserver.User) langgraph.Option {
-	if u.Token != "" {
-		return langgraph.WithBearerToken(u.Token)
-	}
-	return langgraph.WithAPIKey(u.APIKey)
+	return langgraph.ContextWithOptions(ctx, u.Option())
 }
 
 func say(text string) map[string]any {
@@ -125,7 +88,7 @@ func decodeAgent(t *testing.T, raw json.RawMessage) agentState {
 func threadID(n int) string { return fmt.Sprintf("7a1d3c4e-0000-4000-8000-%012d", n) }
 
 func TestIntegrationInvokeStateless(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	res, err := g.Invoke(as(ctx, testserver.Alice), say("hello"), remotegraph.RunParams{})
 	if err != nil {
@@ -145,7 +108,7 @@ func TestIntegrationInvokeStateless(t *testing.T) {
 // The thread id leaves configurable and names the remote thread, which is
 // created on demand; checkpoint keys are not sent.
 func TestIntegrationInvokeThreadSanitising(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	alice := as(ctx, testserver.Alice)
 	tid := threadID(1)
 	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{Config: &langgraph.Config{Tags: []string{"default"}}})
@@ -207,7 +170,7 @@ func TestIntegrationInvokeThreadSanitising(t *testing.T) {
 }
 
 func TestIntegrationStateUpdateHistoryGraph(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	alice := as(ctx, testserver.Alice)
 	tid := threadID(2)
 	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{}).WithConfig(remotegraph.ThreadConfig(tid))
@@ -304,7 +267,7 @@ func nodeIDs(g *assistants.Graph) []string {
 func hasNode(g *assistants.Graph, id string) bool { return slices.Contains(nodeIDs(g), id) }
 
 func TestIntegrationInvokeInterruptIsData(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	alice := as(ctx, testserver.Alice)
 	g := newGraph(t, testserver.GraphInterrupt, remotegraph.Params{}).WithConfig(remotegraph.ThreadConfig(threadID(3)))
 	res, err := g.Invoke(alice, map[string]any{}, remotegraph.RunParams{})
@@ -331,7 +294,7 @@ func TestIntegrationInvokeInterruptIsData(t *testing.T) {
 // with its ResumeContext, the remote run continues on the same thread with
 // Command{Resume} and the interrupt does not fire again.
 func TestIntegrationNodeInterruptResume(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	alice := as(ctx, testserver.Alice)
 	g := newGraph(t, testserver.GraphInterrupt, remotegraph.Params{Name: "approval"})
 	node := g.Node()
@@ -381,7 +344,7 @@ func TestIntegrationNodeInterruptResume(t *testing.T) {
 
 // The typed node round-trips Go structs; the host's thread is used.
 func TestIntegrationTypedNode(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	type in struct {
 		Trail string `json:"trail"`
 	}
@@ -419,7 +382,7 @@ func TestIntegrationTypedNode(t *testing.T) {
 }
 
 func TestIntegrationRemoteError(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	alice := as(ctx, testserver.Alice)
 	g := newGraph(t, testserver.GraphError, remotegraph.Params{})
 	check := func(what string, err error, wantThread string) {
@@ -452,7 +415,7 @@ func TestIntegrationRemoteError(t *testing.T) {
 // carries its own user's credentials (on the context or as options), and the
 // remote node sees that user.
 func TestIntegrationConcurrentUsers(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	node := g.Node()
 	users := []testserver.User{testserver.Alice, testserver.Bob, testserver.Carol, testserver.Dave}
@@ -475,7 +438,7 @@ func TestIntegrationConcurrentUsers(t *testing.T) {
 				}
 				raw = res.Values
 			case 1: // credentials as call options, stateful
-				res, err := g.Invoke(ctx, say(text), remotegraph.RunParams{Config: &langgraph.Config{Configurable: map[string]any{"thread_id": threadID(100 + i)}}}, creds(u))
+				res, err := g.Invoke(ctx, say(text), remotegraph.RunParams{Config: &langgraph.Config{Configurable: map[string]any{"thread_id": threadID(100 + i)}}}, u.Option())
 				if err != nil {
 					errs <- fmt.Errorf("%s: %w", text, err)
 					return
@@ -528,7 +491,7 @@ func TestIntegrationConcurrentUsers(t *testing.T) {
 // Without langgraph.WithoutAPIKey, the API key comes from the environment
 // (LangGraph's RemoteGraph loses it: langchain-ai/langgraph#9011).
 func TestIntegrationAPIKeyFromEnv(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	t.Setenv("LANGGRAPH_API_KEY", testserver.APIKeyCarol)
 	c, err := client.New(langgraph.WithBaseURL(srv.URL()))
 	if err != nil {
@@ -556,7 +519,7 @@ func TestIntegrationAPIKeyFromEnv(t *testing.T) {
 // its own key in the environment never runs as that key's user: a call
 // without the end user's credentials fails before anything is sent.
 func TestIntegrationPerCallCredentials(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	t.Setenv("LANGGRAPH_API_KEY", testserver.APIKeyCarol)
 	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithPerCallCredentials())
 	if err != nil {
@@ -582,7 +545,7 @@ func TestIntegrationPerCallCredentials(t *testing.T) {
 
 // A RemoteGraph built on an existing client shares its credentials.
 func TestIntegrationWithClient(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenBob))
 	if err != nil {
 		t.Fatal(err)

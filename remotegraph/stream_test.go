@@ -57,7 +57,7 @@ func modesOf(parts []langgraph.StreamPart) []string {
 }
 
 func TestIntegrationStreamOneMode(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	noLeak(t)
 	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Alice), say("stream"), remotegraph.StreamParams{StreamMode: []runs.StreamMode{runs.StreamValues}}))
@@ -75,7 +75,7 @@ func TestIntegrationStreamOneMode(t *testing.T) {
 
 // The default mode is updates, as in LangGraph's RemoteGraph.
 func TestIntegrationStreamDefaultMode(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Bob), say("upd"), remotegraph.StreamParams{}))
 	if err != nil {
@@ -91,7 +91,7 @@ func TestIntegrationStreamDefaultMode(t *testing.T) {
 }
 
 func TestIntegrationStreamSeveralModes(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	noLeak(t)
 	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Carol), say("abc"), remotegraph.StreamParams{
@@ -131,7 +131,7 @@ func TestIntegrationStreamSeveralModes(t *testing.T) {
 
 // Namespaces of subgraph events are kept.
 func TestIntegrationStreamSubgraphs(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	g := newGraph(t, testserver.GraphSubgraph, remotegraph.Params{})
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Alice), map[string]any{"trail": "s;"}, remotegraph.StreamParams{
 		StreamMode: []runs.StreamMode{runs.StreamUpdates, runs.StreamCustom},
@@ -165,7 +165,7 @@ func TestIntegrationStreamSubgraphs(t *testing.T) {
 // Nested in a caller (configurable.checkpoint_ns), every event's namespace
 // starts with the caller's: langchain-ai/langgraph#6604.
 func TestIntegrationStreamNestedNamespace(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	g := newGraph(t, testserver.GraphSubgraph, remotegraph.Params{})
 	cfg := &langgraph.Config{Configurable: map[string]any{"checkpoint_ns": "host:1|remote:2"}}
 	parts, err := collect(t, g.Stream(as(ctx, testserver.Alice), map[string]any{"trail": ""}, remotegraph.StreamParams{
@@ -203,7 +203,7 @@ func TestIntegrationStreamNestedNamespace(t *testing.T) {
 // At the top level an interrupt is data; nested, the stream ends with an
 // *InterruptError.
 func TestIntegrationStreamInterrupt(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	alice := as(ctx, testserver.Alice)
 	g := newGraph(t, testserver.GraphInterrupt, remotegraph.Params{})
 
@@ -244,7 +244,7 @@ func TestIntegrationStreamInterrupt(t *testing.T) {
 
 // A remote failure ends the stream with a *RemoteError naming the node.
 func TestIntegrationStreamRemoteError(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	noLeak(t)
 	g := newGraph(t, testserver.GraphError, remotegraph.Params{})
 	tid := threadID(30)
@@ -270,7 +270,7 @@ func TestIntegrationStreamRemoteError(t *testing.T) {
 // Streams of several users on one graph at once; breaking out early leaves
 // nothing behind.
 func TestIntegrationStreamUsers(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	noLeak(t)
 	g := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
 	users := []testserver.User{testserver.Alice, testserver.Bob, testserver.Carol, testserver.Dave}
@@ -282,7 +282,7 @@ func TestIntegrationStreamUsers(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			var last langgraph.StreamPart
-			for p, err := range g.Stream(ctx, say(u.Identity), remotegraph.StreamParams{StreamMode: []runs.StreamMode{runs.StreamValues}}, creds(u)) {
+			for p, err := range g.Stream(ctx, say(u.Identity), remotegraph.StreamParams{StreamMode: []runs.StreamMode{runs.StreamValues}}, u.Option()) {
 				if err != nil {
 					errs <- err
 					return

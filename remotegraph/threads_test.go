@@ -87,7 +87,7 @@ var slowInput = map[string]any{"steps": 20, "delay_ms": 100}
 // A node without a thread id runs on a thread of its own, which it deletes
 // when the run ends without an interrupt: succeeded, failed or cancelled.
 func TestIntegrationNodeLeavesNoThread(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	u := testserver.Alice
 	user := as(ctx, u)
 	agent := newGraph(t, testserver.GraphAgent, remotegraph.Params{})
@@ -133,7 +133,7 @@ func TestIntegrationNodeLeavesNoThread(t *testing.T) {
 // A node stopped at an interrupt keeps its thread until the resumed run
 // ends; then the thread is deleted.
 func TestIntegrationNodeInterruptThread(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	u := testserver.Bob
 	user := as(ctx, u)
 	g := newGraph(t, testserver.GraphInterrupt, remotegraph.Params{})
@@ -170,7 +170,7 @@ func TestIntegrationNodeInterruptThread(t *testing.T) {
 // temporary thread goes when the run ends, whether it succeeded, failed or
 // lost its caller.
 func TestIntegrationStatelessLeavesNoThread(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	noLeak(t)
 	u := testserver.Carol
 	user := as(ctx, u)

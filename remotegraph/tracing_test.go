@@ -23,9 +23,9 @@ import (
 // without a parent. A recording proxy in front of the real server sees the
 // headers.
 func TestDistributedTracing(t *testing.T) {
-	ctx := integration(t)
+	ctx := srv.Setup(t)
 	proxy := faultproxy.New(t, srv.URL())
-	c := liveClient(t, langgraph.WithBaseURL(proxy.URL))
+	c := srv.Client(t, testserver.User{}, langgraph.WithBaseURL(proxy.URL))
 	parent := langsmith.Parent{
 		DottedOrder: "20240101T123456789012Z0190c5b4-1a2b-7c3d-8e4f-0123456789ab",
 		Metadata:    map[string]any{"user_id": "alice"},
@@ -98,7 +98,7 @@ func TestDistributedTracing(t *testing.T) {
 	if _, err := plain.Invoke(ctx, say("x"), remotegraph.RunParams{Config: cfg}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := g.Invoke(as(integration(t), testserver.Alice), say("y"), remotegraph.RunParams{}); err != nil {
+	if _, err := g.Invoke(as(srv.Setup(t), testserver.Alice), say("y"), remotegraph.RunParams{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range proxy.Requests()[before:] {
