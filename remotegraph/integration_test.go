@@ -546,10 +546,7 @@ func TestIntegrationPerCallCredentials(t *testing.T) {
 // A RemoteGraph built on an existing client shares its credentials.
 func TestIntegrationWithClient(t *testing.T) {
 	ctx := srv.Setup(t)
-	c, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenBob))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := srv.Client(t, testserver.Bob)
 	g, err := remotegraph.New(c, testserver.GraphAgent, remotegraph.Params{Name: "echo"})
 	if err != nil {
 		t.Fatal(err)

@@ -460,10 +460,7 @@ func TestStreamJoinBackgroundRun(t *testing.T) {
 		t.Errorf("joined custom events = %q, want %q", got, want)
 	}
 	// Another user's join is an error event.
-	bob, err := client.New(langgraph.WithBaseURL(srv.URL()), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenBob))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bob := srv.Client(t, testserver.Bob)
 	_, err = collect(bob.Runs.JoinStream(ctx, tid, run.RunID, runs.JoinStreamParams{LastEventID: "-1"}))
 	var re *langgraph.RunError
 	if !errors.As(err, &re) || !strings.Contains(re.Message, "404") || re.RunID != run.RunID {

@@ -9,15 +9,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/langgraph-go/langgraph"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/internal/stream"
 )
 
@@ -39,40 +38,33 @@ func noEnv(t *testing.T) {
 	}
 }
 
-// request is one request received by the fake server.
+// request is one request received by the fake server (see serve).
 type request struct {
 	Method, Path, Query string
 	Header              http.Header
 	Body                map[string]any
 }
 
-// fake is a server that records requests and answers with a fixed body.
-func fake(t *testing.T, status int, body string) (string, func() []request) {
+// serve starts a fake server (internal/fake) that answers every request
+// with status and body; requests lists what it received, bodies decoded
+// with their numbers as written.
+func serve(t *testing.T, status int, body string) (string, func() []request) {
 	t.Helper()
-	var mu sync.Mutex
-	var got []request
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := io.ReadAll(r.Body)
-		req := request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: r.Header.Clone()}
-		if len(raw) > 0 {
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.UseNumber()
-			if err := dec.Decode(&req.Body); err != nil {
-				t.Errorf("request body is not a JSON object: %v: %s", err, raw)
+	f := fake.New(t, fake.Fixed(status, body))
+	return f.URL(), func() []request {
+		var out []request
+		for _, r := range f.Requests() {
+			req := request{Method: r.Method, Path: r.Path, Query: r.Query.Encode(), Header: r.Header}
+			if r.Body != nil {
+				dec := json.NewDecoder(bytes.NewReader(r.Body))
+				dec.UseNumber()
+				if err := dec.Decode(&req.Body); err != nil {
+					t.Errorf("request body is not a JSON object: %v: %s", err, r.Body)
+				}
 			}
+			out = append(out, req)
 		}
-		mu.Lock()
-		got = append(got, req)
-		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		io.WriteString(w, body)
-	}))
-	t.Cleanup(ts.Close)
-	return ts.URL, func() []request {
-		mu.Lock()
-		defer mu.Unlock()
-		return slices.Clone(got)
+		return out
 	}
 }
 
@@ -112,7 +104,7 @@ func TestParseInterspersed(t *testing.T) {
 // Every usage error exits 1 before any request and names what is wrong.
 func TestUsageErrorsNameTheFlag(t *testing.T) {
 	noEnv(t)
-	url, requests := fake(t, 200, "{}")
+	url, requests := serve(t, 200, "{}")
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		args []string
@@ -203,7 +195,7 @@ func TestBadURL(t *testing.T) {
 
 func TestStdinReadOnce(t *testing.T) {
 	noEnv(t)
-	url, requests := fake(t, 200, `{"run_id":"r","thread_id":"t","status":"pending"}`)
+	url, requests := serve(t, 200, `{"run_id":"r","thread_id":"t","status":"pending"}`)
 	r := runLG(t, `{"messages":[]}`, "--url", url, "runs", "create", "agent", "--thread", "t", "--input", "-")
 	if r.code != 0 {
 		t.Fatal(r)
@@ -219,7 +211,7 @@ func TestStdinReadOnce(t *testing.T) {
 
 func TestRunRequestBody(t *testing.T) {
 	noEnv(t)
-	url, requests := fake(t, 200, `{"run_id":"r1","thread_id":"t 1","assistant_id":"agent","status":"pending"}`)
+	url, requests := serve(t, 200, `{"run_id":"r1","thread_id":"t 1","assistant_id":"agent","status":"pending"}`)
 	r := runLG(t, "", "--url", url, "--token", "tok-123", "--header", "x-tenant: acme",
 		"runs", "create", "agent", "--thread", "t 1",
 		"--input", `{"n":12345678901234567890}`,
@@ -274,7 +266,7 @@ func TestRunRequestBody(t *testing.T) {
 	}
 
 	// A resume is a command, and a stateless run goes to /runs/wait.
-	url, requests = fake(t, 200, `{"answer":"yes"}`)
+	url, requests = serve(t, 200, `{"answer":"yes"}`)
 	r = runLG(t, "", "--url", url, "runs", "wait", "interrupt", "--resume", `"yes"`)
 	if r.code != 0 {
 		t.Fatal(r)
@@ -292,7 +284,7 @@ func TestRunRequestBody(t *testing.T) {
 func TestCronsRequests(t *testing.T) {
 	noEnv(t)
 	cron := `{"cron_id":"c1","assistant_id":"agent","thread_id":"t","schedule":"0 9 * * *","enabled":false}`
-	url, requests := fake(t, 200, cron)
+	url, requests := serve(t, 200, cron)
 	r := runLG(t, "", "--url", url, "crons", "create", "agent", "--thread", "t", "--schedule", "0 9 * * *",
 		"--timezone", "Europe/Paris", "--enabled=false", "--input", `{"x":1}`, "--end-time", "2030-01-01T00:00:00Z")
 	if r.code != 0 {
@@ -321,7 +313,7 @@ func TestCronsRequests(t *testing.T) {
 		t.Errorf("crons update: %s %s %s", req.Method, req.Path, jsonOf(t, req.Body))
 	}
 
-	url, requests = fake(t, 200, "[]")
+	url, requests = serve(t, 200, "[]")
 	r = runLG(t, "", "--url", url, "crons", "search", "--assistant", "agent", "--enabled=false", "--sort-by", "next_run_date")
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "[]" {
 		t.Fatal(r)
@@ -329,11 +321,11 @@ func TestCronsRequests(t *testing.T) {
 	if req = requests()[0]; req.Path != "/runs/crons/search" || jsonOf(t, req.Body) != `{"assistant_id":"agent","enabled":false,"sort_by":"next_run_date"}` {
 		t.Errorf("crons search: %s %s", req.Path, jsonOf(t, req.Body))
 	}
-	url, _ = fake(t, 200, "7")
+	url, _ = serve(t, 200, "7")
 	if r = runLG(t, "", "--url", url, "crons", "count"); r.code != 0 || strings.TrimSpace(r.stdout) != "7" {
 		t.Errorf("crons count: %v", r)
 	}
-	url, requests = fake(t, 204, "")
+	url, requests = serve(t, 204, "")
 	if r = runLG(t, "", "--url", url, "crons", "delete", "c/1"); r.code != 0 || r.stdout != "" {
 		t.Errorf("crons delete: %v", r)
 	}
@@ -346,7 +338,7 @@ func TestCronsRequests(t *testing.T) {
 // and the credentials never do, even when the server echoes them.
 func TestAPIErrorOnStderr(t *testing.T) {
 	noEnv(t)
-	url, _ := fake(t, 403, `{"detail":"user with token sekrit-token-1 and key sekrit-key-2 may not"}`)
+	url, _ := serve(t, 403, `{"detail":"user with token sekrit-token-1 and key sekrit-key-2 may not"}`)
 	r := runLG(t, "", "--url", url, "--token", "sekrit-token-1", "--api-key", "sekrit-key-2", "threads", "get", "t")
 	if r.code != exitAPI || !strings.Contains(r.stderr, "403") || !strings.Contains(r.stderr, "may not") {
 		t.Errorf("403: %v", r)
@@ -508,7 +500,7 @@ func TestFileInput(t *testing.T) {
 	if err := os.WriteFile(path, []byte(" {\"k\": [1, 2]}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	url, requests := fake(t, 200, `{"thread_id":"t"}`)
+	url, requests := serve(t, 200, `{"thread_id":"t"}`)
 	if r := runLG(t, "", "threads", "create", "--metadata", "@"+path, "--url", url); r.code != 0 {
 		t.Fatal(r)
 	}
@@ -519,7 +511,7 @@ func TestFileInput(t *testing.T) {
 
 func TestAssistantsSchemas(t *testing.T) {
 	noEnv(t)
-	url, requests := fake(t, 200, `{"graph_id":"agent","input_schema":{"type":"object"},"state_schema":{"type":"object"}}`)
+	url, requests := serve(t, 200, `{"graph_id":"agent","input_schema":{"type":"object"},"state_schema":{"type":"object"}}`)
 	r := runLG(t, "", "--url", url, "assistants", "schemas", "a/1")
 	if r.code != 0 {
 		t.Fatal(r)

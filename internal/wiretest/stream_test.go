@@ -361,7 +361,7 @@ func TestWireStreamLive(t *testing.T) {
 	if err := srv.Reset(ctx); err != nil {
 		t.Fatalf("reset: %v\n%s", err, srv.Log())
 	}
-	r := &recorder{t: t, ctx: ctx, base: srv.URL(), bodies: map[string][]byte{}}
+	r := &recorder{t: t, ctx: ctx, base: srv.URL(), bodies: map[string][]byte{}, log: srv.Log}
 	seen := map[string]bool{}
 	root, err := filepath.Abs("../..")
 	if err != nil {
