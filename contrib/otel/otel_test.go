@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -29,6 +26,7 @@ import (
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
 	lgotel "github.com/langgraph-go/langgraph/contrib/otel"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/internal/testserver"
 	"github.com/langgraph-go/langgraph/runs"
 )
@@ -198,31 +196,13 @@ func noLeaks(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t, opt) })
 }
 
-// fake is an httptest server that records the traceparent of each request.
-type fake struct {
-	*httptest.Server
-	mu      sync.Mutex
-	parents []string
-}
-
-func newFake(t *testing.T, h func(n int, w http.ResponseWriter, r *http.Request)) *fake {
-	f := &fake{}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		f.mu.Lock()
-		n := len(f.parents)
-		f.parents = append(f.parents, r.Header.Get("Traceparent"))
-		f.mu.Unlock()
-		h(n, w, r)
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fake) traceparents() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.parents)
+// traceparents lists the traceparent header of each request f received.
+func traceparents(f *fake.Server) []string {
+	var out []string
+	for _, r := range f.Requests() {
+		out = append(out, r.Header.Get("Traceparent"))
+	}
+	return out
 }
 
 const (
@@ -250,7 +230,7 @@ func traceparent(sc trace.SpanContext) string {
 // retries, and each attempt carries that span as its W3C parent.
 func TestOneSpanPerCall(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if n < 2 {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
@@ -259,7 +239,7 @@ func TestOneSpanPerCall(t *testing.T) {
 		_, _ = io.WriteString(w, `{"thread_id":"t1","status":"idle"}`)
 	})
 	tel := newTelemetry(t)
-	c := fakeClient(t, f.URL, tel.instrument())
+	c := fakeClient(t, f.URL(), tel.instrument())
 	if _, err := c.Threads.Get(context.Background(), "t1"); err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +262,7 @@ func TestOneSpanPerCall(t *testing.T) {
 	if ev := eventsNamed(s, lgotel.RetryEvent); len(ev) != 2 || eventAttr(ev[0], "http.response.status_code").AsInt64() != 503 {
 		t.Errorf("retry events: %+v", ev)
 	}
-	for i, p := range f.traceparents() {
+	for i, p := range traceparents(f) {
 		if p != traceparent(s.SpanContext()) {
 			t.Errorf("attempt %d: traceparent %q, want the call's %q", i+1, p, traceparent(s.SpanContext()))
 		}
@@ -303,9 +283,9 @@ func TestOneSpanPerCall(t *testing.T) {
 
 // TestFailedCall: a 404 marks the span and counts an error.
 func TestFailedCall(t *testing.T) {
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
 	tel := newTelemetry(t)
-	c := fakeClient(t, f.URL, tel.instrument())
+	c := fakeClient(t, f.URL(), tel.instrument())
 	_, err := c.Assistants.Get(context.Background(), "a1")
 	if !errors.Is(err, langgraph.ErrNotFound) {
 		t.Fatal(err)
@@ -325,7 +305,7 @@ func TestFailedCall(t *testing.T) {
 // invoke_agent span with two reconnect events and every event counted once.
 func TestStreamCutTwice(t *testing.T) {
 	noLeaks(t)
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		switch n {
 		case 0:
@@ -343,7 +323,7 @@ func TestStreamCutTwice(t *testing.T) {
 		}
 	})
 	tel := newTelemetry(t)
-	c := fakeClient(t, f.URL, tel.instrument())
+	c := fakeClient(t, f.URL(), tel.instrument())
 	p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait: time.Millisecond}}
 	p.StreamMode = []runs.StreamMode{runs.StreamMessagesTuple}
 	got := 0
@@ -422,7 +402,7 @@ func pointAttrs(m metricdata.Metrics) []attribute.Set {
 // gets the attempt's span as its parent.
 func TestAttemptSpansNest(t *testing.T) {
 	var hits atomic.Int32
-	f := newFake(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	f := fake.NewHandler(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if hits.Add(1) == 1 {
 			w.WriteHeader(http.StatusBadGateway)
 			return
@@ -433,7 +413,7 @@ func TestAttemptSpansNest(t *testing.T) {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(base.CloseIdleConnections)
 	hc := &http.Client{Transport: otelhttp.NewTransport(base, otelhttp.WithTracerProvider(tel.tp), otelhttp.WithPropagators(propagation.TraceContext{}))}
-	c := fakeClient(t, f.URL, tel.instrument(), langgraph.WithHTTPClient(hc))
+	c := fakeClient(t, f.URL(), tel.instrument(), langgraph.WithHTTPClient(hc))
 	if _, err := c.Threads.Get(context.Background(), "t1"); err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +430,7 @@ func TestAttemptSpansNest(t *testing.T) {
 	if len(attempts) != 2 {
 		t.Fatalf("%d attempt spans, want 2", len(attempts))
 	}
-	tps := f.traceparents()
+	tps := traceparents(f)
 	for i, a := range attempts {
 		if a.Parent().SpanID() != call[0].SpanContext().SpanID() || a.SpanContext().TraceID() != call[0].SpanContext().TraceID() {
 			t.Errorf("attempt span %d is not a child of the call's span", i+1)
