@@ -128,11 +128,8 @@ func Seq(ctx context.Context, s Spec) iter.Seq2[langgraph.StreamPart, error] {
 		}
 		st := &state{Spec: s, run: s.Run, cursor: s.LastEventID}
 		if s.Backend.Observed() {
-			info := s.Info
-			info.Stream = true
-			ctx, st.call = s.Backend.Begin(ctx, s.Request, info)
-			yield = st.observed(yield)
-			defer st.endCall()
+			st.observedStream(ctx, yield)
+			return
 		}
 		st.stream(ctx, yield)
 	}
@@ -163,6 +160,16 @@ type state struct {
 
 	call    *transport.Call // the observed call; nil without observers
 	lastErr error           // the error of the last part yielded
+}
+
+// observedStream runs the stream as a call told to the client's observers
+// (apart from stream, so that a stream without observers costs nothing).
+func (st *state) observedStream(ctx context.Context, yield func(langgraph.StreamPart, error) bool) {
+	info := st.Info
+	info.Stream = true
+	ctx, st.call = st.Backend.Begin(ctx, st.Request, info)
+	defer st.endCall()
+	st.stream(ctx, st.observed(yield))
 }
 
 // observed wraps yield to note what the call ends with.
