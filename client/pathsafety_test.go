@@ -242,7 +242,7 @@ func TestIntegrationPathSafety(t *testing.T) {
 			return err
 		}},
 		{"Runs.Stream", "POST /threads/{id}/runs/stream", "thread_id", "", func(ctx context.Context, id string) error {
-			return firstErr(c.Runs.Stream(ctx, id, aid, runs.StreamParams{CreateParams: input}))
+			return firstErr(c.Runs.Stream(ctx, id, aid, runs.StreamParams{Input: input.Input}))
 		}},
 		{"Runs.List", "GET /threads/{id}/runs", "thread_id", "", func(ctx context.Context, id string) error {
 			_, err := c.Runs.List(ctx, id, runs.ListParams{})

@@ -105,7 +105,11 @@ type CreateParams struct {
 	Config *langgraph.Config `json:"config,omitzero"`
 	// Context is each run's static runtime context.
 	Context any `json:"context,omitzero"`
-	// CheckpointDuring is deprecated: use Durability.
+	// CheckpointDuring persists each run's checkpoints while it goes on
+	// (true) or only when it ends (false).
+	//
+	// Deprecated: use Durability (true is runs.DurabilityAsync, false
+	// runs.DurabilityExit), which servers read in its place.
 	CheckpointDuring *bool `json:"checkpoint_during,omitzero"`
 	// Durability says when each run persists checkpoints.
 	Durability runs.Durability `json:"durability,omitzero"`
@@ -119,8 +123,8 @@ type CreateParams struct {
 	MultitaskStrategy runs.MultitaskStrategy `json:"multitask_strategy,omitzero"`
 	// StreamMode is what joining a run's stream streams.
 	StreamMode []runs.StreamMode `json:"stream_mode,omitzero"`
-	// StreamSubgraphs includes subgraph events in that stream.
-	StreamSubgraphs bool `json:"stream_subgraphs,omitzero"`
+	// Subgraphs includes subgraph events in that stream.
+	Subgraphs bool `json:"stream_subgraphs,omitzero"`
 	// StreamResumable keeps each run's events so that its stream can be
 	// joined again from any event.
 	StreamResumable bool `json:"stream_resumable,omitzero"`
@@ -221,8 +225,8 @@ type UpdateParams struct {
 	Webhook string
 	// StreamMode replaces what joining a run's stream streams.
 	StreamMode []runs.StreamMode
-	// StreamSubgraphs, when set, turns subgraph events on or off.
-	StreamSubgraphs *bool
+	// Subgraphs, when set, turns subgraph events on or off.
+	Subgraphs *bool
 	// StreamResumable, when set, turns resumable streams on or off.
 	StreamResumable *bool
 }
@@ -244,7 +248,7 @@ type updateBody struct {
 	InterruptAfter  langgraph.Nodes   `json:"interrupt_after,omitzero"`
 	Webhook         string            `json:"webhook,omitzero"`
 	StreamMode      []runs.StreamMode `json:"stream_mode,omitzero"`
-	StreamSubgraphs *bool             `json:"stream_subgraphs,omitzero"`
+	Subgraphs       *bool             `json:"stream_subgraphs,omitzero"`
 	StreamResumable *bool             `json:"stream_resumable,omitzero"`
 }
 
@@ -253,7 +257,7 @@ func (p *UpdateParams) body() (*updateBody, error) {
 		Schedule: p.Schedule, Timezone: p.Timezone, Enabled: p.Enabled, OnRunCompleted: p.OnRunCompleted,
 		Input: p.Input, Metadata: p.Metadata, Config: p.Config, Context: p.Context, Durability: p.Durability,
 		InterruptBefore: p.InterruptBefore, InterruptAfter: p.InterruptAfter, Webhook: p.Webhook,
-		StreamMode: p.StreamMode, StreamSubgraphs: p.StreamSubgraphs, StreamResumable: p.StreamResumable,
+		StreamMode: p.StreamMode, Subgraphs: p.Subgraphs, StreamResumable: p.StreamResumable,
 	}
 	switch {
 	case p.ClearEndTime && !p.EndTime.IsZero():

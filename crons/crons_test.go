@@ -48,7 +48,7 @@ func TestCreate(t *testing.T) {
 		Webhook:           "https://example.com/hook",
 		MultitaskStrategy: runs.MultitaskEnqueue,
 		StreamMode:        []runs.StreamMode{runs.StreamValues, runs.StreamUpdates},
-		StreamSubgraphs:   true,
+		Subgraphs:         true,
 		StreamResumable:   true,
 	})
 	if err != nil {
@@ -154,7 +154,7 @@ func TestUpdate(t *testing.T) {
 			Input: map[string]any{"i": 1}, Metadata: map[string]any{"m": 2}, Config: &langgraph.Config{Tags: []string{"x"}},
 			Context: map[string]any{"c": 3}, Durability: runs.DurabilityExit, InterruptBefore: langgraph.Nodes{"a"},
 			InterruptAfter: langgraph.AllNodes(), Webhook: "https://h", StreamMode: []runs.StreamMode{runs.StreamCustom},
-			StreamSubgraphs: &off, StreamResumable: &on,
+			Subgraphs: &off, StreamResumable: &on,
 		}, `{"schedule":"1 * * * *","timezone":"UTC","end_time":"2027-01-02T03:04:05+01:00","enabled":true,
 			"on_run_completed":"delete","input":{"i":1},"metadata":{"m":2},"config":{"tags":["x"]},"context":{"c":3},
 			"durability":"exit","interrupt_before":["a"],"interrupt_after":"*","webhook":"https://h",

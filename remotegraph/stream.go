@@ -126,12 +126,14 @@ func (g *RemoteGraph) Stream(ctx context.Context, input any, p StreamParams, opt
 			userCreated(m)
 		}
 	}
-	sp := runs.StreamParams{CreateParams: req.params, Reconnect: p.Reconnect}
-	sp.StreamMode = sent
-	sp.StreamSubgraphs = p.Subgraphs
-	sp.StreamResumable = p.StreamResumable
-	sp.OnDisconnect = p.OnDisconnect
-	sp.FeedbackKeys = p.FeedbackKeys
+	cp := req.params
+	sp := runs.StreamParams{
+		Input: cp.Input, Command: cp.Command, Config: cp.Config, Context: cp.Context, Metadata: cp.Metadata,
+		InterruptBefore: cp.InterruptBefore, InterruptAfter: cp.InterruptAfter, MultitaskStrategy: cp.MultitaskStrategy,
+		Durability: cp.Durability, Webhook: cp.Webhook, IfNotExists: cp.IfNotExists, OnRunCreated: cp.OnRunCreated,
+		StreamMode: sent, Subgraphs: p.Subgraphs, StreamResumable: p.StreamResumable, OnDisconnect: p.OnDisconnect,
+		FeedbackKeys: p.FeedbackKeys, Reconnect: p.Reconnect,
+	}
 
 	var seq iter.Seq2[langgraph.StreamPart, error]
 	if req.threadID == "" {

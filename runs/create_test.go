@@ -38,7 +38,7 @@ func fullParams(onCreated func(langgraph.RunRef)) runs.CreateParams {
 		AfterSeconds:      5,
 		LangsmithTracer:   &runs.LangsmithTracer{ProjectName: "p", ExampleID: "e"},
 		StreamMode:        []runs.StreamMode{runs.StreamValues, runs.StreamMessagesTuple},
-		StreamSubgraphs:   true,
+		Subgraphs:   true,
 		StreamResumable:   true,
 		FeedbackKeys:      []string{"score"},
 		OnRunCreated:      onCreated,
@@ -152,7 +152,7 @@ func TestCreateBodyMinimalAndCommand(t *testing.T) {
 
 	f, c = fake.NewClient(t, fake.Fixed(http.StatusOK, `[{"run_id":"r1"},{"run_id":"r2"}]`), tok, noRetries)
 	out, err := c.Runs.CreateBatch(ctx, []runs.BatchItem{
-		{ThreadID: "t1", AssistantID: "a", CreateParams: runs.CreateParams{Input: map[string]any{"n": 1}, InterruptBefore: langgraph.AllNodes()}},
+		{ThreadID: "t1", AssistantID: "a", Input: map[string]any{"n": 1}, InterruptBefore: langgraph.AllNodes()},
 		{AssistantID: "b"},
 	})
 	if err != nil || len(out) != 2 || out[1].RunID != "r2" {
@@ -175,7 +175,7 @@ func TestCreateRefusesBadInput(t *testing.T) {
 		"Wait input+command":          func() error { _, err := c.Runs.Wait(ctx, "t1", "agent", both); return err },
 		"WaitStateless input+command": func() error { _, err := c.Runs.WaitStateless(ctx, "agent", both); return err },
 		"CreateBatch input+command": func() error {
-			_, err := c.Runs.CreateBatch(ctx, []runs.BatchItem{{AssistantID: "a", CreateParams: both}})
+			_, err := c.Runs.CreateBatch(ctx, []runs.BatchItem{{AssistantID: "a", Input: both.Input, Command: both.Command}})
 			return err
 		},
 		"Create no assistant": func() error { _, err := c.Runs.Create(ctx, "t1", "", runs.CreateParams{}); return err },

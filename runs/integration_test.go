@@ -226,8 +226,8 @@ func TestIntegrationCreateJoin(t *testing.T) {
 func TestIntegrationCreateBatch(t *testing.T) {
 	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	batch, err := c.Runs.CreateBatch(ctx, []runs.BatchItem{
-		{AssistantID: testserver.GraphAgent, CreateParams: runs.CreateParams{Input: humanInput("one"), Metadata: map[string]any{"n": 1}}},
-		{AssistantID: testserver.GraphSlow, CreateParams: runs.CreateParams{Input: map[string]any{"steps": 1, "delay_ms": 1}, Metadata: map[string]any{"n": 2}, OnCompletion: runs.OnCompletionKeep}},
+		{AssistantID: testserver.GraphAgent, Input: humanInput("one"), Metadata: map[string]any{"n": 1}},
+		{AssistantID: testserver.GraphSlow, Input: map[string]any{"steps": 1, "delay_ms": 1}, Metadata: map[string]any{"n": 2}, OnCompletion: runs.OnCompletionKeep},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -49,18 +49,17 @@ type body struct {
 	CreateParams
 }
 
-// batchBody is one run of CreateBatch.
-type batchBody struct {
+// streamBody is the request of a streamed run.
+type streamBody struct {
 	AssistantID string `json:"assistant_id"`
-	ThreadID    string `json:"thread_id,omitzero"`
-	CreateParams
+	StreamParams
 }
 
-func checkParams(assistantID string, p *CreateParams) error {
+func checkParams(assistantID string, input any, command *langgraph.Command) error {
 	if assistantID == "" {
 		return lgerr.Invalid("assistant_id must not be empty")
 	}
-	if p.Input != nil && p.Command != nil {
+	if input != nil && command != nil {
 		return lgerr.Invalid("a run takes Input or Command, not both")
 	}
 	return nil
@@ -89,7 +88,7 @@ func (s *Service) CreateStateless(ctx context.Context, assistantID string, p Cre
 }
 
 func (s *Service) create(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.Option) (_ *Run, err error) {
-	if err := checkParams(assistantID, &p); err != nil {
+	if err := checkParams(assistantID, p.Input, p.Command); err != nil {
 		return nil, err
 	}
 	path, err := runsPath(threadID, "")
@@ -131,14 +130,62 @@ func withRun(err error, meta langgraph.RunRef) error {
 	return err
 }
 
-// BatchItem is one run of CreateBatch.
+// BatchItem is one run of CreateBatch: the assistant, the thread, and the
+// fields of a new background run (see CreateParams; OnRunCreated has no
+// counterpart, since the batch's answer names every run).
 type BatchItem struct {
+	// AssistantID is the assistant or graph id to run (required).
+	AssistantID string `json:"assistant_id"`
 	// ThreadID puts the run on a thread; empty makes it stateless.
-	ThreadID string
-	// AssistantID is the assistant or graph id to run.
-	AssistantID string
-	// CreateParams are the run's fields; OnRunCreated is not called.
-	CreateParams
+	ThreadID string `json:"thread_id,omitzero"`
+	// Input is the graph's input, e.g. map[string]any{"messages": ...}.
+	Input any `json:"input,omitzero"`
+	// Command resumes, updates or redirects an interrupted thread.
+	Command *langgraph.Command `json:"command,omitzero"`
+	// Config is the run's configuration.
+	Config *langgraph.Config `json:"config,omitzero"`
+	// Context is the run's static context (LangGraph runtime context).
+	Context any `json:"context,omitzero"`
+	// Metadata is stored with the run.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// Checkpoint starts the run from that checkpoint.
+	Checkpoint *langgraph.Checkpoint `json:"checkpoint,omitzero"`
+	// CheckpointID starts the run from that checkpoint id.
+	CheckpointID string `json:"checkpoint_id,omitzero"`
+	// CheckpointDuring persists checkpoints while the run goes on (true) or
+	// only when it ends (false).
+	//
+	// Deprecated: use Durability (true is DurabilityAsync, false
+	// DurabilityExit), which servers read in its place.
+	CheckpointDuring *bool `json:"checkpoint_during,omitzero"`
+	// Durability says when checkpoints are persisted.
+	Durability Durability `json:"durability,omitzero"`
+	// InterruptBefore stops the run before these nodes (langgraph.AllNodes() for all).
+	InterruptBefore langgraph.Nodes `json:"interrupt_before,omitzero"`
+	// InterruptAfter stops the run after these nodes.
+	InterruptAfter langgraph.Nodes `json:"interrupt_after,omitzero"`
+	// Webhook is called when the run ends.
+	Webhook string `json:"webhook,omitzero"`
+	// MultitaskStrategy says what to do when the thread is busy.
+	MultitaskStrategy MultitaskStrategy `json:"multitask_strategy,omitzero"`
+	// IfNotExists says what to do when the thread does not exist.
+	IfNotExists IfNotExists `json:"if_not_exists,omitzero"`
+	// OnCompletion says what happens to a stateless run's thread.
+	OnCompletion OnCompletion `json:"on_completion,omitzero"`
+	// AfterSeconds delays the start of the run.
+	AfterSeconds int `json:"after_seconds,omitzero"`
+	// LangsmithTracer sends the trace to a LangSmith project.
+	LangsmithTracer *LangsmithTracer `json:"langsmith_tracer,omitzero"`
+	// StreamMode is what a stream of this run carries when it is joined
+	// (JoinStream); default values.
+	StreamMode []StreamMode `json:"stream_mode,omitzero"`
+	// Subgraphs includes the events of subgraphs in that stream.
+	Subgraphs bool `json:"stream_subgraphs,omitzero"`
+	// StreamResumable keeps the run's events on the server so that its
+	// stream can be joined from any event id (JoinStreamParams.LastEventID).
+	StreamResumable bool `json:"stream_resumable,omitzero"`
+	// FeedbackKeys asks for feedback URLs for these keys.
+	FeedbackKeys []string `json:"feedback_keys,omitzero"`
 }
 
 // CreateBatch starts several background runs in one request (POST /runs/batch)
@@ -147,16 +194,13 @@ func (s *Service) CreateBatch(ctx context.Context, items []BatchItem, opts ...la
 	if len(items) == 0 {
 		return nil, lgerr.Invalid("CreateBatch needs at least one run")
 	}
-	payload := make([]batchBody, len(items))
 	for i := range items {
-		it := &items[i]
-		if err := checkParams(it.AssistantID, &it.CreateParams); err != nil {
+		if err := checkParams(items[i].AssistantID, items[i].Input, items[i].Command); err != nil {
 			return nil, fmt.Errorf("run %d: %w", i, err)
 		}
-		payload[i] = batchBody{AssistantID: it.AssistantID, ThreadID: it.ThreadID, CreateParams: it.CreateParams}
 	}
 	var out []Run
-	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/runs/batch", Body: payload, Options: opts}, &out); err != nil {
+	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/runs/batch", Body: items, Options: opts}, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -184,7 +228,7 @@ func (s *Service) WaitStateless(ctx context.Context, assistantID string, p Creat
 }
 
 func (s *Service) wait(ctx context.Context, threadID, assistantID string, p CreateParams, opts []langgraph.Option) (res *Result, err error) {
-	if err := checkParams(assistantID, &p); err != nil {
+	if err := checkParams(assistantID, p.Input, p.Command); err != nil {
 		return nil, err
 	}
 	path, err := runsPath(threadID, "/wait")

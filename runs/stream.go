@@ -12,17 +12,82 @@ import (
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
-// StreamParams are the fields of a streamed run: those of a new run (with
-// StreamMode, StreamSubgraphs, StreamResumable, FeedbackKeys, OnDisconnect
-// and OnRunCreated) plus how the stream is read.
+// StreamParams are the fields of a run that Stream (or StreamStateless)
+// starts, and how its stream is read; all are optional. Input and Command
+// are mutually exclusive.
+//
+//	runs.StreamParams{Input: in, StreamMode: []runs.StreamMode{runs.StreamMessagesTuple}}
 type StreamParams struct {
-	CreateParams
+	// Input is the graph's input, e.g. map[string]any{"messages": ...}.
+	Input any `json:"input,omitzero"`
+	// Command resumes, updates or redirects an interrupted thread.
+	Command *langgraph.Command `json:"command,omitzero"`
+	// StreamMode selects the events the stream carries (default values);
+	// see langgraph.StreamPart for the event each mode produces.
+	StreamMode []StreamMode `json:"stream_mode,omitzero"`
+	// Subgraphs adds the events of subgraphs, named
+	// "<mode>|<node>:<task_id>" (StreamPart.Namespace holds the path).
+	Subgraphs bool `json:"stream_subgraphs,omitzero"`
+	// StreamResumable keeps the run's events on the server, so that the
+	// stream resumes after a broken connection from its last event, and
+	// JoinStream can replay it from any event id. Without it a stream whose
+	// connection breaks ends with a *langgraph.StreamError (see Stream).
+	StreamResumable bool `json:"stream_resumable,omitzero"`
 	// AllEvents also yields the events of stream modes that were not
-	// requested. By default they are dropped: with StreamSubgraphs the JS
-	// server sends "checkpoints" events nobody asked for.
-	AllEvents bool
+	// requested. By default they are dropped: with Subgraphs the JS server
+	// sends "checkpoints" events nobody asked for.
+	AllEvents bool `json:"-"`
 	// Reconnect says how the stream resumes after its connection breaks.
-	Reconnect langgraph.ReconnectPolicy
+	Reconnect langgraph.ReconnectPolicy `json:"-"`
+	// OnDisconnect says what happens to the run when the stream's
+	// connection closes before the run ends (a break out of the loop, a
+	// cancelled context): DisconnectContinue (the server default) lets it
+	// run on, DisconnectCancel cancels it.
+	OnDisconnect DisconnectMode `json:"on_disconnect,omitzero"`
+	// OnRunCreated, when set, is called with the run's ids as soon as the
+	// server has accepted the run (from the response headers or the first
+	// event), before the first part is yielded.
+	OnRunCreated func(langgraph.RunRef) `json:"-"`
+	// FeedbackKeys asks for feedback URLs for these keys, sent in a
+	// "feedback" event.
+	FeedbackKeys []string `json:"feedback_keys,omitzero"`
+
+	// Config is the run's configuration.
+	Config *langgraph.Config `json:"config,omitzero"`
+	// Context is the run's static context (LangGraph runtime context).
+	Context any `json:"context,omitzero"`
+	// Metadata is stored with the run.
+	Metadata map[string]any `json:"metadata,omitzero"`
+	// Checkpoint starts the run from that checkpoint.
+	Checkpoint *langgraph.Checkpoint `json:"checkpoint,omitzero"`
+	// CheckpointID starts the run from that checkpoint id.
+	CheckpointID string `json:"checkpoint_id,omitzero"`
+	// CheckpointDuring persists checkpoints while the run goes on (true) or
+	// only when it ends (false).
+	//
+	// Deprecated: use Durability (true is DurabilityAsync, false
+	// DurabilityExit), which servers read in its place.
+	CheckpointDuring *bool `json:"checkpoint_during,omitzero"`
+	// Durability says when checkpoints are persisted.
+	Durability Durability `json:"durability,omitzero"`
+	// InterruptBefore stops the run before these nodes (langgraph.AllNodes()
+	// for all); the stream then ends normally (see StreamPart.Interrupted).
+	InterruptBefore langgraph.Nodes `json:"interrupt_before,omitzero"`
+	// InterruptAfter stops the run after these nodes.
+	InterruptAfter langgraph.Nodes `json:"interrupt_after,omitzero"`
+	// Webhook is called when the run ends.
+	Webhook string `json:"webhook,omitzero"`
+	// MultitaskStrategy says what to do when the thread is busy.
+	MultitaskStrategy MultitaskStrategy `json:"multitask_strategy,omitzero"`
+	// IfNotExists says what to do when the thread does not exist.
+	IfNotExists IfNotExists `json:"if_not_exists,omitzero"`
+	// OnCompletion says what happens to a stateless run's thread
+	// (StreamStateless).
+	OnCompletion OnCompletion `json:"on_completion,omitzero"`
+	// AfterSeconds delays the start of the run; the stream waits for it.
+	AfterSeconds int `json:"after_seconds,omitzero"`
+	// LangsmithTracer sends the trace to a LangSmith project.
+	LangsmithTracer *LangsmithTracer `json:"langsmith_tracer,omitzero"`
 }
 
 // Stream starts a run on a thread and streams its events
@@ -100,7 +165,7 @@ func (s *Service) StreamStateless(ctx context.Context, assistantID string, p Str
 }
 
 func (s *Service) stream(ctx context.Context, threadID, assistantID string, p StreamParams, opts []langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
-	if err := checkParams(assistantID, &p.CreateParams); err != nil {
+	if err := checkParams(assistantID, p.Input, p.Command); err != nil {
 		return stream.Fail(err)
 	}
 	path, err := runsPath(threadID, "/stream")
@@ -109,7 +174,7 @@ func (s *Service) stream(ctx context.Context, threadID, assistantID string, p St
 	}
 	spec := stream.Spec{
 		Backend:      s.b,
-		Request:      &transport.Request{Method: http.MethodPost, Path: path, Body: body{assistantID, p.CreateParams}, Options: opts},
+		Request:      &transport.Request{Method: http.MethodPost, Path: path, Body: streamBody{assistantID, p}, Options: opts},
 		Run:          langgraph.RunRef{ThreadID: threadID},
 		OnRunCreated: p.OnRunCreated,
 		Policy:       p.Reconnect,

@@ -269,7 +269,7 @@ func TestStreamModes(t *testing.T) {
 			var created []langgraph.RunRef
 			var events int
 			p := runs.StreamParams{}
-			p.Input, p.StreamMode, p.StreamSubgraphs = tc.input, tc.modes, tc.subgraphs
+			p.Input, p.StreamMode, p.Subgraphs = tc.input, tc.modes, tc.subgraphs
 			p.OnRunCreated = func(m langgraph.RunRef) {
 				if events > 0 {
 					t.Error("OnRunCreated called after the first event")
@@ -323,7 +323,7 @@ func TestStreamModes(t *testing.T) {
 func TestStreamAllEvents(t *testing.T) {
 	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	p := runs.StreamParams{AllEvents: true}
-	p.Input, p.StreamMode, p.StreamSubgraphs = trailIn, []runs.StreamMode{runs.StreamValues}, true
+	p.Input, p.StreamMode, p.Subgraphs = trailIn, []runs.StreamMode{runs.StreamValues}, true
 	var names []string
 	for _, part := range streamAll(t, c.Runs.Stream(ctx, newThreadID(t, ctx, c), "subgraph", p)) {
 		names = append(names, taskID.ReplaceAllString(part.Event, ":*"))
@@ -399,7 +399,7 @@ func TestStreamStateless(t *testing.T) {
 	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	var created []langgraph.RunRef
 	p := runs.StreamParams{}
-	p.Input, p.StreamMode, p.StreamSubgraphs = trailIn, []runs.StreamMode{runs.StreamUpdates, runs.StreamCustom}, true
+	p.Input, p.StreamMode, p.Subgraphs = trailIn, []runs.StreamMode{runs.StreamUpdates, runs.StreamCustom}, true
 	p.OnRunCreated = func(m langgraph.RunRef) { created = append(created, m) }
 	parts := streamAll(t, c.Runs.StreamStateless(ctx, "subgraph", p))
 	want := []string{"metadata", `custom|child:* {"node":"inner","trail":"start;inner;"}`, `updates|child:* inner:{"trail":"start;inner;"}`,

@@ -119,8 +119,9 @@ type LangsmithTracer struct {
 	ExampleID string `json:"example_id,omitzero"`
 }
 
-// CreateParams are the fields of a new run, for Create, Wait and their
-// stateless forms; all are optional. Input and Command are mutually exclusive.
+// CreateParams are the fields of a new run, for Create and Wait and their
+// stateless forms (Stream takes StreamParams); all are optional. Input and
+// Command are mutually exclusive.
 type CreateParams struct {
 	// Input is the graph's input, e.g. map[string]any{"messages": ...}.
 	Input any `json:"input,omitzero"`
@@ -136,7 +137,11 @@ type CreateParams struct {
 	Checkpoint *langgraph.Checkpoint `json:"checkpoint,omitzero"`
 	// CheckpointID starts the run from that checkpoint id.
 	CheckpointID string `json:"checkpoint_id,omitzero"`
-	// CheckpointDuring is deprecated: use Durability.
+	// CheckpointDuring persists checkpoints while the run goes on (true) or
+	// only when it ends (false).
+	//
+	// Deprecated: use Durability (true is DurabilityAsync, false
+	// DurabilityExit), which servers read in its place.
 	CheckpointDuring *bool `json:"checkpoint_during,omitzero"`
 	// Durability says when checkpoints are persisted.
 	Durability Durability `json:"durability,omitzero"`
@@ -152,19 +157,20 @@ type CreateParams struct {
 	IfNotExists IfNotExists `json:"if_not_exists,omitzero"`
 	// OnCompletion says what happens to a stateless run's thread.
 	OnCompletion OnCompletion `json:"on_completion,omitzero"`
-	// OnDisconnect says what happens to the run if the waiting or streaming
-	// client disconnects.
+	// OnDisconnect says what happens to the run if the client that waits for
+	// it (Wait) disconnects; Create does not wait, so it does not apply there.
 	OnDisconnect DisconnectMode `json:"on_disconnect,omitzero"`
 	// AfterSeconds delays the start of the run.
 	AfterSeconds int `json:"after_seconds,omitzero"`
 	// LangsmithTracer sends the trace to a LangSmith project.
 	LangsmithTracer *LangsmithTracer `json:"langsmith_tracer,omitzero"`
-	// StreamMode is what a later JoinStream of this background run streams.
+	// StreamMode is what a stream of this run carries when it is joined
+	// (JoinStream); default values.
 	StreamMode []StreamMode `json:"stream_mode,omitzero"`
-	// StreamSubgraphs includes subgraph events in that stream.
-	StreamSubgraphs bool `json:"stream_subgraphs,omitzero"`
-	// StreamResumable keeps the run's events on the server so that a stream can
-	// be joined again from any event id.
+	// Subgraphs includes the events of subgraphs in that stream.
+	Subgraphs bool `json:"stream_subgraphs,omitzero"`
+	// StreamResumable keeps the run's events on the server so that its
+	// stream can be joined from any event id (JoinStreamParams.LastEventID).
 	StreamResumable bool `json:"stream_resumable,omitzero"`
 	// FeedbackKeys asks for feedback URLs for these keys.
 	FeedbackKeys []string `json:"feedback_keys,omitzero"`

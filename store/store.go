@@ -150,13 +150,9 @@ func (s *Service) PutItem(ctx context.Context, namespace []string, key string, v
 	case p.Index != nil:
 		body.Index = p.Index
 	}
-	if p.TTL < 0 {
-		return lgerr.Invalid("store: ttl %v is negative", p.TTL)
+	if body.TTL, err = transport.Minutes("store: ttl", p.TTL); err != nil {
+		return err
 	}
-	if p.TTL%time.Minute != 0 {
-		return lgerr.Invalid("store: ttl %v is not a whole number of minutes", p.TTL)
-	}
-	body.TTL = int64(p.TTL / time.Minute)
 	_, err = s.b.Do(ctx, &transport.Request{Method: http.MethodPut, Path: "/store/items", Body: body, Idempotent: true, Options: opts}, nil)
 	return err
 }

@@ -146,7 +146,7 @@ func TestIntegrationCreateGetUpdateDelete(t *testing.T) {
 	}
 
 	// Without an id the server picks one; a TTL is accepted.
-	auto, err := c.Threads.Create(ctx, threads.CreateParams{TTL: &threads.TTL{Minutes: 30, Strategy: "delete"}})
+	auto, err := c.Threads.Create(ctx, threads.CreateParams{TTL: 30 * time.Minute})
 	if err != nil {
 		t.Fatalf("Create with TTL: %v", err)
 	}

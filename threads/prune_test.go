@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/client"
@@ -189,7 +190,7 @@ func TestCreateAndSearchBodies(t *testing.T) {
 		Metadata: map[string]any{"a": 1},
 		GraphID:  "agent",
 		IfExists: langgraph.IfExistsDoNothing,
-		TTL:      &threads.TTL{Minutes: 90, Strategy: "delete"},
+		TTL:      90 * time.Minute, TTLStrategy: threads.TTLDelete,
 		Supersteps: []threads.Superstep{{Updates: []threads.StateUpdate{
 			{Values: map[string]any{"x": 1}, AsNode: "n"},
 			{Command: &langgraph.Command{Goto: "m"}, AsNode: "n"},

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/internal/lgerr"
@@ -37,12 +38,38 @@ func NewService(opts ...langgraph.Option) (*Service, error) {
 	return &Service{b: b}, nil
 }
 
-// TTL makes the server delete (or prune) a thread some minutes after its last update.
-type TTL struct {
-	// Minutes is the time to live.
-	Minutes float64 `json:"ttl"`
-	// Strategy is "delete" (the default).
-	Strategy string `json:"strategy,omitzero"`
+// TTLStrategy says what the server does with a thread whose time to live
+// (CreateParams.TTL, UpdateParams.TTL) has run out.
+type TTLStrategy string
+
+// Values of TTLStrategy.
+const (
+	// TTLDelete deletes the thread (the server default).
+	TTLDelete TTLStrategy = "delete"
+)
+
+// ttlBody is a thread's TTL on the wire: minutes and a strategy.
+type ttlBody struct {
+	Minutes  int64       `json:"ttl"`
+	Strategy TTLStrategy `json:"strategy"`
+}
+
+// ttl builds the wire form of a TTL; nil when d is zero.
+func ttl(d time.Duration, strategy TTLStrategy) (*ttlBody, error) {
+	m, err := transport.Minutes("thread ttl", d)
+	if err != nil {
+		return nil, err
+	}
+	if m == 0 {
+		if strategy != "" {
+			return nil, lgerr.Invalid("TTLStrategy %q needs a TTL", strategy)
+		}
+		return nil, nil
+	}
+	if strategy == "" {
+		strategy = TTLDelete
+	}
+	return &ttlBody{Minutes: m, Strategy: strategy}, nil
 }
 
 // Superstep is one step of history to write when creating a thread.
@@ -73,8 +100,14 @@ type CreateParams struct {
 	Supersteps []Superstep `json:"supersteps,omitzero"`
 	// GraphID is stored as metadata.graph_id.
 	GraphID string `json:"-"`
-	// TTL schedules the thread's deletion.
-	TTL *TTL `json:"ttl,omitzero"`
+	// TTL makes the server delete the thread that long after its last
+	// update. It is sent in minutes, so it must be a whole number of
+	// minutes; zero means the deployment's default (usually no expiry). The
+	// JS development server ignores it.
+	TTL time.Duration `json:"-"`
+	// TTLStrategy says what happens when the TTL runs out; empty means
+	// TTLDelete. It needs a TTL.
+	TTLStrategy TTLStrategy `json:"-"`
 }
 
 // Create creates a thread (POST /threads). A create without ThreadID is not
@@ -91,8 +124,16 @@ func (s *Service) Create(ctx context.Context, p CreateParams, opts ...langgraph.
 		md["graph_id"] = p.GraphID
 		p.Metadata = md
 	}
+	body := struct {
+		CreateParams
+		TTL *ttlBody `json:"ttl,omitzero"`
+	}{CreateParams: p}
+	var err error
+	if body.TTL, err = ttl(p.TTL, p.TTLStrategy); err != nil {
+		return nil, err
+	}
 	var t Thread
-	req := &transport.Request{Method: http.MethodPost, Path: "/threads", Body: p, Idempotent: p.ThreadID != "", Options: opts, Check: t.check}
+	req := &transport.Request{Method: http.MethodPost, Path: "/threads", Body: body, Idempotent: p.ThreadID != "", Options: opts, Check: t.check}
 	if _, err := s.b.Do(ctx, req, &t); err != nil {
 		if p.ThreadID != "" && req.Retried() && errors.Is(err, langgraph.ErrConflict) {
 			// An attempt that failed with a 5xx or a broken connection
@@ -121,8 +162,12 @@ func (s *Service) Get(ctx context.Context, threadID string, opts ...langgraph.Op
 type UpdateParams struct {
 	// Metadata is merged into the thread's metadata.
 	Metadata map[string]any `json:"metadata"`
-	// TTL replaces the thread's time to live.
-	TTL *TTL `json:"ttl,omitzero"`
+	// TTL replaces the thread's time to live (see CreateParams.TTL); zero
+	// leaves it.
+	TTL time.Duration `json:"-"`
+	// TTLStrategy says what happens when the TTL runs out; empty means
+	// TTLDelete. It needs a TTL.
+	TTLStrategy TTLStrategy `json:"-"`
 	// ReturnMinimal asks the server not to return the thread (Prefer:
 	// return=minimal); Update then returns nil.
 	ReturnMinimal bool `json:"-"`
@@ -137,7 +182,14 @@ func (s *Service) Update(ctx context.Context, threadID string, p UpdateParams, o
 	if p.Metadata == nil {
 		p.Metadata = map[string]any{}
 	}
-	req := &transport.Request{Method: http.MethodPatch, Path: path, Body: p, Idempotent: true, Options: opts}
+	body := struct {
+		UpdateParams
+		TTL *ttlBody `json:"ttl,omitzero"`
+	}{UpdateParams: p}
+	if body.TTL, err = ttl(p.TTL, p.TTLStrategy); err != nil {
+		return nil, err
+	}
+	req := &transport.Request{Method: http.MethodPatch, Path: path, Body: body, Idempotent: true, Options: opts}
 	if p.ReturnMinimal {
 		req.Header = http.Header{"Prefer": {"return=minimal"}}
 		_, err := s.b.Do(ctx, req, nil)

@@ -91,7 +91,7 @@ func cronsCreate(fs *flag.FlagSet, in *inputs) action {
 			Schedule: *schedule, Timezone: *timezone, Enabled: enabled.p, OnRunCompleted: runs.OnCompletion(onDone.value),
 			Input: input.value(), Context: cctx.value(), Webhook: *webhook,
 			MultitaskStrategy: runs.MultitaskStrategy(multitask.value), Durability: runs.Durability(durability.value),
-			StreamMode: streamModesOf(modes), StreamSubgraphs: *subgraphs, StreamResumable: *resumable,
+			StreamMode: streamModesOf(modes), Subgraphs: *subgraphs, StreamResumable: *resumable,
 		}
 		if len(*before) > 0 {
 			p.InterruptBefore = langgraph.Nodes(*before)
@@ -148,7 +148,7 @@ func cronsUpdate(fs *flag.FlagSet, in *inputs) action {
 			Schedule: *schedule, Timezone: *timezone, ClearEndTime: *clearEnd, Enabled: enabled.p,
 			OnRunCompleted: runs.OnCompletion(onDone.value), Input: input.value(), Context: cctx.value(),
 			Webhook: *webhook, Durability: runs.Durability(durability.value), StreamMode: streamModesOf(modes),
-			StreamSubgraphs: subgraphs.p, StreamResumable: resumable.p,
+			Subgraphs: subgraphs.p, StreamResumable: resumable.p,
 		}
 		if len(*before) > 0 {
 			p.InterruptBefore = langgraph.Nodes(*before)

@@ -174,7 +174,7 @@ func (f *runFlags) build() (runs.CreateParams, error) {
 			}
 		}
 		if *f.subgraphs {
-			p.StreamSubgraphs = true
+			p.Subgraphs = true
 		}
 		if *f.resumable {
 			p.StreamResumable = true
@@ -268,7 +268,11 @@ func runsStream(fs *flag.FlagSet, in *inputs) action {
 		if output.value == outputText && len(p.StreamMode) == 0 {
 			p.StreamMode = textStreamModes()
 		}
-		sp := runs.StreamParams{CreateParams: p, AllEvents: *allEvents}
+		sp, err := streamParams(p)
+		if err != nil {
+			return err
+		}
+		sp.AllEvents = *allEvents
 		seq := e.c.Runs.StreamStateless(ctx, args[0], sp)
 		if *f.thread != "" {
 			seq = e.c.Runs.Stream(ctx, *f.thread, args[0], sp)
@@ -276,6 +280,17 @@ func runsStream(fs *flag.FlagSet, in *inputs) action {
 		_, err = printStreamAs(e.stdout, output.value, seq)
 		return err
 	}
+}
+
+// streamParams carries the fields of a run into the parameters of a stream,
+// which has them all under the same JSON names.
+func streamParams(p runs.CreateParams) (runs.StreamParams, error) {
+	var sp runs.StreamParams
+	raw, err := json.Marshal(p)
+	if err == nil {
+		err = json.Unmarshal(raw, &sp)
+	}
+	return sp, err
 }
 
 // streamLine is one line of lg's stream output.

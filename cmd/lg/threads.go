@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"time"
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/threads"
@@ -119,7 +120,7 @@ func threadsCreate(fs *flag.FlagSet, in *inputs) action {
 	md := jsonVar(fs, in, "metadata", "metadata stored with the thread (object)")
 	ifExists := choiceVar(fs, "if-exists", "what to do when --id is taken", "raise", "do_nothing")
 	graph := fs.String("graph", "", "stored as metadata.graph_id")
-	ttl := fs.Float64("ttl", 0, "delete the thread this many minutes after its last update")
+	ttl := fs.Duration("ttl", 0, "delete the thread this long after its last update, in whole minutes (e.g. 90m)")
 	supersteps := jsonVar(fs, in, "supersteps", `history to seed, e.g. [{"updates":[{"values":{...},"as_node":"agent"}]}]`)
 	return func(ctx context.Context, e *env, _ []string) error {
 		p := threads.CreateParams{ThreadID: *id, IfExists: langgraph.IfExists(ifExists.value), GraphID: *graph}
@@ -130,12 +131,10 @@ func threadsCreate(fs *flag.FlagSet, in *inputs) action {
 		if err := supersteps.decode(&p.Supersteps); err != nil {
 			return err
 		}
-		if *ttl < 0 {
-			return usagef("--ttl: %v is negative", *ttl)
+		if *ttl < 0 || *ttl%time.Minute != 0 {
+			return usagef("--ttl: %v is not a whole number of minutes", *ttl)
 		}
-		if *ttl > 0 {
-			p.TTL = &threads.TTL{Minutes: *ttl}
-		}
+		p.TTL = *ttl
 		t, err := e.c.Threads.Create(ctx, p)
 		if err != nil {
 			return err
@@ -156,7 +155,7 @@ func threadsGet(fs *flag.FlagSet, in *inputs) action {
 
 func threadsUpdate(fs *flag.FlagSet, in *inputs) action {
 	md := jsonVar(fs, in, "metadata", "metadata merged into the thread's (object; required)")
-	ttl := fs.Float64("ttl", 0, "replace the thread's time to live, in minutes")
+	ttl := fs.Duration("ttl", 0, "replace the thread's time to live, in whole minutes (e.g. 90m)")
 	return func(ctx context.Context, e *env, args []string) error {
 		if !md.set() && *ttl == 0 {
 			return usagef("--metadata is required (or --ttl)")
@@ -166,12 +165,10 @@ func threadsUpdate(fs *flag.FlagSet, in *inputs) action {
 			return err
 		}
 		p := threads.UpdateParams{Metadata: m}
-		if *ttl < 0 {
-			return usagef("--ttl: %v is negative", *ttl)
+		if *ttl < 0 || *ttl%time.Minute != 0 {
+			return usagef("--ttl: %v is not a whole number of minutes", *ttl)
 		}
-		if *ttl > 0 {
-			p.TTL = &threads.TTL{Minutes: *ttl}
-		}
+		p.TTL = *ttl
 		t, err := e.c.Threads.Update(ctx, args[0], p)
 		if err != nil {
 			return err
