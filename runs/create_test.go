@@ -38,7 +38,7 @@ func fullParams(onCreated func(langgraph.RunRef)) runs.CreateParams {
 		AfterSeconds:      5,
 		LangsmithTracer:   &runs.LangsmithTracer{ProjectName: "p", ExampleID: "e"},
 		StreamMode:        []runs.StreamMode{runs.StreamValues, runs.StreamMessagesTuple},
-		Subgraphs:   true,
+		Subgraphs:         true,
 		StreamResumable:   true,
 		FeedbackKeys:      []string{"score"},
 		OnRunCreated:      onCreated,
