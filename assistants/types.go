@@ -21,7 +21,8 @@ type Assistant struct {
 	GraphID string `json:"graph_id"`
 	// Config is the run configuration the assistant applies to its runs.
 	Config langgraph.Config `json:"config"`
-	// Context is the static runtime context of the assistant's runs, as JSON.
+	// Context is the static runtime context of the assistant's runs, as JSON;
+	// decode it with langgraph.DecodeAs.
 	Context json.RawMessage `json:"context,omitzero"`
 	// CreatedAt is set by the server.
 	CreatedAt time.Time `json:"created_at,omitzero"`
@@ -50,7 +51,8 @@ type AssistantVersion struct {
 	GraphID string `json:"graph_id"`
 	// Config is this version's run configuration.
 	Config langgraph.Config `json:"config"`
-	// Context is this version's static runtime context, as JSON.
+	// Context is this version's static runtime context, as JSON; decode it
+	// with langgraph.DecodeAs.
 	Context json.RawMessage `json:"context,omitzero"`
 	// CreatedAt is the time the version was created.
 	CreatedAt time.Time `json:"created_at,omitzero"`

@@ -6,6 +6,7 @@ import (
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/internal/transport"
+	"github.com/langgraph-go/langgraph/internal/values"
 )
 
 // MultitaskStrategy says what happens when a run is created on a busy thread.
@@ -183,9 +184,10 @@ type CreateParams struct {
 // Result is the outcome of a run that ended: its final state or the
 // interrupts it stopped at.
 type Result struct {
-	// Values is the final state as JSON, without the __interrupt__ key. When
-	// the run stopped at an interrupt, the JS server sends no state at all
-	// (Values is then {}): read it with the thread's state.
+	// Values is the final state as JSON, without the __interrupt__ key; see
+	// Decode and Messages. When the run stopped at an interrupt, the JS
+	// server sends no state at all (Values is then {}): read it with the
+	// thread's state.
 	Values json.RawMessage
 	// Interrupts are the interrupts the run stopped at; empty when it
 	// finished, and also when it stopped at a breakpoint (InterruptBefore or
@@ -201,5 +203,10 @@ type Result struct {
 // breakpoint, waiting to be resumed.
 func (r *Result) Interrupted() bool { return r.stopped || len(r.Interrupts) > 0 }
 
-// Decode unmarshals the final state into v.
-func (r *Result) Decode(v any) error { return json.Unmarshal(r.Values, v) }
+// Decode unmarshals the final state into v, e.g. a pointer to the graph's
+// state type (see langgraph.DecodeAs).
+func (r *Result) Decode(v any) error { return values.Decode(r.Values, v) }
+
+// Messages returns the chat messages of the final state (its "messages"
+// key; see langgraph.MessagesOf).
+func (r *Result) Messages() ([]langgraph.Message, error) { return langgraph.MessagesOf(r.Values) }

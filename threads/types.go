@@ -7,6 +7,7 @@ import (
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/internal/transport"
+	"github.com/langgraph-go/langgraph/internal/values"
 )
 
 // Thread is a conversation: a sequence of runs sharing state.
@@ -23,7 +24,8 @@ type Thread struct {
 	Metadata map[string]any `json:"metadata"`
 	// Status is idle, busy, interrupted or error.
 	Status langgraph.Status `json:"status"`
-	// Values is the thread's latest state, as JSON.
+	// Values is the thread's latest state, as JSON; absent for a thread that
+	// never ran. See Decode and Messages.
 	Values json.RawMessage `json:"values,omitzero"`
 	// Interrupts maps task ids to the interrupts pending on them.
 	Interrupts map[string][]langgraph.Interrupt `json:"interrupts,omitzero"`
@@ -38,7 +40,7 @@ func (t *Thread) check() string { return transport.Missing("thread_id", t.Thread
 
 // State is a thread's state at one checkpoint.
 type State struct {
-	// Values is the graph state, as JSON.
+	// Values is the graph state, as JSON. See Decode and Messages.
 	Values json.RawMessage `json:"values"`
 	// Next names the nodes that run next; empty when the run is done.
 	Next []string `json:"next"`
@@ -138,5 +140,20 @@ func (s *State) check() string {
 	return ""
 }
 
-// Decode unmarshals the state's values into v.
-func (s *State) Decode(v any) error { return json.Unmarshal(s.Values, v) }
+// Decode unmarshals the state's values into v, e.g. a pointer to the
+// graph's state type (see langgraph.DecodeAs).
+func (s *State) Decode(v any) error { return values.Decode(s.Values, v) }
+
+// Messages returns the chat messages of the state's values (their
+// "messages" key; see langgraph.MessagesOf).
+func (s *State) Messages() ([]langgraph.Message, error) { return langgraph.MessagesOf(s.Values) }
+
+// Decode unmarshals the thread's latest state values into v, e.g. a pointer
+// to the graph's state type (see langgraph.DecodeAs). A thread that never
+// ran has no values: v is left as it is.
+func (t *Thread) Decode(v any) error { return values.Decode(t.Values, v) }
+
+// Messages returns the chat messages of the thread's latest state values
+// (their "messages" key; see langgraph.MessagesOf); none for a thread that
+// never ran.
+func (t *Thread) Messages() ([]langgraph.Message, error) { return langgraph.MessagesOf(t.Values) }
