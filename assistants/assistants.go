@@ -334,9 +334,11 @@ type VersionsParams struct {
 	Offset int `json:"offset,omitzero"`
 }
 
-// GetVersions lists an assistant's versions, newest first (POST
-// /assistants/{assistant_id}/versions). The JS server answers
-// langgraph.ErrNotFound when no version matches.
+// GetVersions returns one page of an assistant's versions, newest first
+// (POST /assistants/{assistant_id}/versions). The JS server answers
+// langgraph.ErrNotFound when no version matches, also for an Offset past the
+// last version. The server sends no paging headers, so there is no
+// GetVersionsPage; GetVersionsAll walks every page.
 func (s *Service) GetVersions(ctx context.Context, assistantID string, p VersionsParams, opts ...langgraph.Option) ([]AssistantVersion, error) {
 	path, err := transport.Path("/assistants/{assistant_id}/versions", assistantID)
 	if err != nil {
@@ -345,11 +347,38 @@ func (s *Service) GetVersions(ctx context.Context, assistantID string, p Version
 	if err := pager.Check(p.Limit, p.Offset); err != nil {
 		return nil, err
 	}
+	return s.versions(ctx, path, p, opts)
+}
+
+func (s *Service) versions(ctx context.Context, path string, p VersionsParams, opts []langgraph.Option) ([]AssistantVersion, error) {
 	var out []AssistantVersion
 	if _, err := s.b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: p, Idempotent: true, Options: opts}, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetVersionsAll yields every version of an assistant that matches p, newest
+// first, fetching page after page (p.Limit per page, 10 when zero) from
+// p.Offset on, until a page is short or empty. The JS server answers a page
+// past the last version with langgraph.ErrNotFound: after a full page, that
+// answer ends the sequence without error (the first page's is yielded). It
+// stops at the first error, which it yields.
+func (s *Service) GetVersionsAll(ctx context.Context, assistantID string, p VersionsParams, opts ...langgraph.Option) iter.Seq2[AssistantVersion, error] {
+	path, err := transport.Path("/assistants/{assistant_id}/versions", assistantID)
+	if err != nil {
+		return pager.Fail[AssistantVersion](err)
+	}
+	first := p.Offset
+	return pager.Walk(ctx, p.Limit, p.Offset, 10, func(ctx context.Context, limit, offset int) (pager.Page[AssistantVersion], error) {
+		q := p
+		q.Limit, q.Offset = limit, offset
+		out, err := s.versions(ctx, path, q, opts)
+		if err != nil && offset > first && errors.Is(err, langgraph.ErrNotFound) {
+			return pager.Page[AssistantVersion]{}, nil // past the last version
+		}
+		return pager.Page[AssistantVersion]{Items: out}, err
+	})
 }
 
 // SetLatest makes an earlier (or later) version the assistant's current one

@@ -129,6 +129,25 @@ func TestIntegrationLifecycle(t *testing.T) {
 	if err != nil || len(paged) != 1 || paged[0].Version != 1 {
 		t.Errorf("versions limit 1 offset 1 = %+v, %v; want version 1", paged, err)
 	}
+	// GetVersionsAll walks every page, also when the last page is full and
+	// the JS server answers the next one with 404.
+	for _, limit := range []int{0, 1, 2, 3} {
+		var walked []int
+		for v, err := range c.Assistants.GetVersionsAll(ctx, id, assistants.VersionsParams{Limit: limit}) {
+			if err != nil {
+				t.Fatalf("GetVersionsAll(limit %d): %v", limit, err)
+			}
+			walked = append(walked, v.Version)
+		}
+		if !slices.Equal(walked, []int{2, 1}) {
+			t.Errorf("GetVersionsAll(limit %d) = %v, want [2 1]", limit, walked)
+		}
+	}
+	for _, err := range c.Assistants.GetVersionsAll(ctx, id, assistants.VersionsParams{Offset: 5}) {
+		if !errors.Is(err, langgraph.ErrNotFound) {
+			t.Errorf("GetVersionsAll(offset past the end) = %v, want the first page's ErrNotFound", err)
+		}
+	}
 
 	latest, err := c.Assistants.SetLatest(ctx, id, 1)
 	if err != nil {

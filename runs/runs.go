@@ -348,7 +348,7 @@ type ListParams struct {
 	Select []string
 }
 
-// List returns a thread's runs (GET /threads/{thread_id}/runs).
+// List returns one page of a thread's runs (GET /threads/{thread_id}/runs).
 //
 // Order and paging depend on the server. The Python server (LangGraph
 // Platform) lists runs newest first and pages as usual: Limit runs after the
@@ -356,6 +356,10 @@ type ListParams struct {
 // pages with slice(Offset, Limit): Limit is the index where the page ends,
 // not its size, so Offset 10 and Limit 20 give the second page of ten, and an
 // Offset not below the Limit (server default 10) gives none.
+//
+// So there is no ListAll: no walk of pages reads both servers right without
+// knowing which one answers. Nor is there a ListPage: the JS server sends no
+// paging headers for runs.
 func (s *Service) List(ctx context.Context, threadID string, p ListParams, opts ...langgraph.Option) ([]Run, error) {
 	path, err := transport.Path("/threads/{thread_id}/runs", threadID)
 	if err != nil {

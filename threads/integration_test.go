@@ -805,6 +805,35 @@ func TestIntegrationHistory(t *testing.T) {
 		t.Errorf("GetHistory(before history[2]) = %d states, want the 3 older ones", len(older))
 	}
 
+	// GetHistoryAll walks every page with the before cursor, whatever the
+	// page size: 6 is a multiple of 2 and 3, not of 4 or 5.
+	for _, limit := range []int{0, 1, 2, 3, 4, 5, 6, 7} {
+		var walked []string
+		for st, err := range c.Threads.GetHistoryAll(ctx, tid, threads.HistoryParams{Limit: limit}) {
+			if err != nil {
+				t.Fatalf("GetHistoryAll(limit %d): %v", limit, err)
+			}
+			walked = append(walked, st.Checkpoint.CheckpointID)
+		}
+		var want []string
+		for _, st := range all {
+			want = append(want, st.Checkpoint.CheckpointID)
+		}
+		if !slices.Equal(walked, want) {
+			t.Errorf("GetHistoryAll(limit %d) = %d states, want the %d of the history in order", limit, len(walked), len(want))
+		}
+	}
+	n := 0
+	for st, err := range c.Threads.GetHistoryAll(ctx, tid, threads.HistoryParams{Limit: 2, Before: all[1].Checkpoint}) {
+		if err != nil || st.Checkpoint.CheckpointID != all[2+n].Checkpoint.CheckpointID {
+			t.Fatalf("GetHistoryAll(before history[1]) state %d = %v, %v", n, st.Checkpoint, err)
+		}
+		n++
+	}
+	if n != 4 {
+		t.Errorf("GetHistoryAll(before history[1]) = %d states, want 4", n)
+	}
+
 	inputs, err := c.Threads.GetHistory(ctx, tid, threads.HistoryParams{Metadata: map[string]any{"source": "input"}})
 	if err != nil {
 		t.Fatal(err)

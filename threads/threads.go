@@ -458,8 +458,11 @@ type HistoryParams struct {
 	Checkpoint *langgraph.Checkpoint `json:"checkpoint,omitzero"`
 }
 
-// GetHistory returns a thread's past states, newest first (POST
-// /threads/{thread_id}/history).
+// GetHistory returns one page of a thread's past states, newest first (POST
+// /threads/{thread_id}/history): p.Limit states (10 when zero) older than
+// p.Before. History pages with that cursor, not with offsets, and the server
+// sends no paging headers, so there is no GetHistoryPage: the next page is
+// the one before the last state's Checkpoint, which GetHistoryAll follows.
 func (s *Service) GetHistory(ctx context.Context, threadID string, p HistoryParams, opts ...langgraph.Option) ([]State, error) {
 	path, err := transport.Path("/threads/{thread_id}/history", threadID)
 	if err != nil {
@@ -486,4 +489,50 @@ func (s *Service) GetHistory(ctx context.Context, threadID string, p HistoryPara
 		out[i].fill()
 	}
 	return out, nil
+}
+
+// GetHistoryAll yields a thread's past states, newest first, from p.Before
+// (or the latest state) back to the first checkpoint, fetching p.Limit
+// states per request (10 when zero): each request asks for the states before
+// the last one received. It stops at a short or empty page, and at the first
+// error, which it yields; breaking out of the loop sends no further request.
+func (s *Service) GetHistoryAll(ctx context.Context, threadID string, p HistoryParams, opts ...langgraph.Option) iter.Seq2[State, error] {
+	if _, err := transport.Path("/threads/{thread_id}/history", threadID); err != nil {
+		return pager.Fail[State](err)
+	}
+	if err := pager.Check(p.Limit, 0); err != nil {
+		return pager.Fail[State](err)
+	}
+	if p.Limit == 0 {
+		p.Limit = 10
+	}
+	return func(yield func(State, error) bool) {
+		for {
+			page, err := s.GetHistory(ctx, threadID, p, opts...)
+			if err != nil {
+				yield(State{}, err)
+				return
+			}
+			for _, st := range page {
+				if !yield(st, nil) {
+					return
+				}
+			}
+			if len(page) < p.Limit {
+				return
+			}
+			last := page[len(page)-1].Checkpoint
+			if last == nil || last.CheckpointID == "" {
+				yield(State{}, &langgraph.ResponseError{Method: http.MethodPost, URL: "/threads/" + url.PathEscape(threadID) + "/history",
+					Reason: "a state of the history has no checkpoint id, so the page before it cannot be asked for"})
+				return
+			}
+			if b := p.Before; b != nil && b.CheckpointID == last.CheckpointID {
+				yield(State{}, &langgraph.ResponseError{Method: http.MethodPost, URL: "/threads/" + url.PathEscape(threadID) + "/history",
+					Reason: "the server answered the same page again: it ignored the before cursor"})
+				return
+			}
+			p.Before = last
+		}
+	}
 }
