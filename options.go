@@ -170,8 +170,11 @@ type TokenSource interface {
 // TokenSourceFunc adapts a function to TokenSource.
 type TokenSourceFunc func(ctx context.Context, rejected string) (string, error)
 
-// Token calls f.
+// Token calls f; a nil f gives an error matching ErrInvalidArgument.
 func (f TokenSourceFunc) Token(ctx context.Context, rejected string) (string, error) {
+	if f == nil {
+		return "", invalid("nil TokenSourceFunc")
+	}
 	return f(ctx, rejected)
 }
 
@@ -263,21 +266,18 @@ func WithTimeout(d time.Duration) Option {
 }
 
 // WithMaxRetries sets how many times a failed request may be retried
-// (default 3; 0 disables retries). Which failures are retried depends on
+// (default 3, at most 100; 0 disables retries). Which failures are retried depends on
 // the request: see Retries in the package documentation of client.
 // Anywhere.
 func WithMaxRetries(n int) Option {
 	return option("WithMaxRetries", anywhere, func(s *reqopt.Settings) error {
-		if n < 0 || n > MaxRetriesLimit {
-			return invalid("WithMaxRetries: %d is not between 0 and %d", n, MaxRetriesLimit)
+		if n < 0 || n > reqopt.MaxRetriesLimit {
+			return invalid("WithMaxRetries: %d is not between 0 and %d", n, reqopt.MaxRetriesLimit)
 		}
 		s.MaxRetries, s.RetriesSet = n, true
 		return nil
 	})
 }
-
-// MaxRetriesLimit is the largest value WithMaxRetries accepts.
-const MaxRetriesLimit = 100
 
 // WithRetryWait bounds the exponential backoff between retries (defaults
 // 500ms and 8s). Each wait is drawn from the upper half of min·2^attempt,

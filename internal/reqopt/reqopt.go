@@ -13,6 +13,9 @@ import (
 	"time"
 )
 
+// MaxRetriesLimit is the largest value langgraph.WithMaxRetries accepts.
+const MaxRetriesLimit = 100
+
 // Level says where an option is applied.
 type Level int
 

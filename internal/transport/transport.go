@@ -155,7 +155,7 @@ func New(cfg Config) (*Backend, error) {
 		rc.Logger = cfg.Logger
 	}
 	// Each request's own limit is enforced by checkRetry.
-	rc.RetryMax = langgraph.MaxRetriesLimit
+	rc.RetryMax = reqopt.MaxRetriesLimit
 	rc.RetryWaitMin, rc.RetryWaitMax = b.minWait, b.maxWait
 	rc.CheckRetry = checkRetry
 	rc.RequestLogHook = countAttempt

@@ -1,0 +1,16 @@
+package runs_test
+
+import (
+	"testing"
+
+	"github.com/langgraph-go/langgraph/internal/zerotest"
+	"github.com/langgraph-go/langgraph/runs"
+)
+
+// TestZeroValues: no exported method panics on a zero value; a zero
+// Service's calls fail instead of sending.
+func TestZeroValues(t *testing.T) {
+	if n := zerotest.CallAll(t, &runs.Service{}, &runs.Run{}, &runs.Result{}); n < 15 {
+		t.Errorf("only %d methods called", n)
+	}
+}
