@@ -38,15 +38,11 @@ func ExampleService_Wait() {
 	case err != nil:
 		log.Fatal(err)
 	}
-	var state struct {
-		Messages []struct {
-			Content string `json:"content"`
-		} `json:"messages"`
-	}
-	if err := res.Decode(&state); err != nil {
+	msgs, err := res.Messages() // the final state's messages
+	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(state.Messages[len(state.Messages)-1].Content)
+	fmt.Println(msgs[len(msgs)-1].Text())
 	// Output:
 	// run created
 	// You said: hello
@@ -76,15 +72,14 @@ func ExampleService_Join() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var state struct {
-		Messages []struct {
-			Content string `json:"content"`
-		} `json:"messages"`
+	type State struct { // the graph's state, or the part of it you read
+		Messages []langgraph.Message `json:"messages"`
 	}
-	if err := res.Decode(&state); err != nil {
+	st, err := langgraph.DecodeAs[State](res.Values) // or res.Decode(&st)
+	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(state.Messages[len(state.Messages)-1].Content)
+	fmt.Println(st.Messages[len(st.Messages)-1].Text())
 	// Output:
 	// run pending from batch-job
 	// You said: later

@@ -50,11 +50,12 @@ func ExampleService_Stream() {
 		log.Fatal(err)
 	}
 
-	p := runs.StreamParams{}
-	p.Input = map[string]any{"messages": []map[string]any{{"role": "human", "content": "hi"}}}
-	p.StreamMode = []runs.StreamMode{runs.StreamMessagesTuple, runs.StreamValues}
-	p.StreamResumable = true // survive a broken connection
-	p.OnRunCreated = func(run langgraph.RunRef) { fmt.Println("run", run.RunID) }
+	p := runs.StreamParams{
+		Input:           map[string]any{"messages": []map[string]any{{"role": "human", "content": "hi"}}},
+		StreamMode:      []runs.StreamMode{runs.StreamMessagesTuple, runs.StreamValues},
+		StreamResumable: true, // survive a broken connection
+		OnRunCreated:    func(run langgraph.RunRef) { fmt.Println("run", run.RunID) },
+	}
 
 	for part, err := range c.Runs.Stream(ctx, "01a21b18-0000-7000-8000-000000000001", "agent", p) {
 		var runErr *langgraph.RunError
