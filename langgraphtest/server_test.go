@@ -142,7 +142,7 @@ func TestStreamModes(t *testing.T) {
 	stream := func(subgraphs bool, modes ...runs.StreamMode) []string {
 		t.Helper()
 		p := runs.StreamParams{AllEvents: true}
-		p.StreamMode, p.StreamSubgraphs = modes, subgraphs
+		p.StreamMode, p.Subgraphs = modes, subgraphs
 		var out []string
 		for part, err := range c.Runs.StreamStateless(ctx, "g", p) {
 			if err != nil {

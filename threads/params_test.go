@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
+	fakeserver "github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/threads"
 )
 
@@ -15,13 +16,13 @@ import (
 // take is refused before anything is sent.
 func TestTTL(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, 200, `{"thread_id":"t1","metadata":{}}`)
+	f, c := fakeserver.NewClient(t, fakeserver.Fixed(200, `{"thread_id":"t1","metadata":{}}`))
 	if _, err := c.Threads.Update(ctx, "t1", threads.UpdateParams{TTL: 2 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	jsonEqual(t, "Update", f.only(t).Body, `{"metadata":{},"ttl":{"ttl":120,"strategy":"delete"}}`)
+	fakeserver.Check(t, f.One(t), "PATCH", "/threads/t1", "", `{"metadata":{},"ttl":{"ttl":120,"strategy":"delete"}}`)
 
-	f, c = newFake(t, 200, `{"thread_id":"t1","metadata":{}}`)
+	f, c = fakeserver.NewClient(t, fakeserver.Fixed(200, `{"thread_id":"t1","metadata":{}}`))
 	for name, call := range map[string]func() error{
 		"Create 90s": func() error {
 			_, err := c.Threads.Create(ctx, threads.CreateParams{TTL: 90 * time.Second})
@@ -44,7 +45,7 @@ func TestTTL(t *testing.T) {
 			t.Errorf("%s: %v, want ErrInvalidArgument", name, err)
 		}
 	}
-	if n := len(f.all()); n != 0 {
+	if n := f.Count(); n != 0 {
 		t.Errorf("%d requests sent for refused TTLs", n)
 	}
 }
@@ -55,7 +56,7 @@ func TestTTL(t *testing.T) {
 // before anything is sent.
 func TestGetHistoryAllCursor(t *testing.T) {
 	ctx := context.Background()
-	f, c := newFake(t, 200, `[{"values":{},"checkpoint":{"checkpoint_id":"c9","checkpoint_ns":""}}]`)
+	f, c := fakeserver.NewClient(t, fakeserver.Fixed(200, `[{"values":{},"checkpoint":{"checkpoint_id":"c9","checkpoint_ns":""}}]`))
 	var got []string
 	var last error
 	for st, err := range c.Threads.GetHistoryAll(ctx, "t1", threads.HistoryParams{Limit: 1}) {
@@ -69,18 +70,16 @@ func TestGetHistoryAllCursor(t *testing.T) {
 	if !errors.As(last, &re) || len(got) != 2 {
 		t.Errorf("walk = %v, %v; want two states and a *langgraph.ResponseError", got, last)
 	}
-	reqs := f.all()
+	reqs := f.Requests()
 	if len(reqs) != 2 {
 		t.Fatalf("%d requests, want 2", len(reqs))
 	}
-	jsonEqual(t, "first page", reqs[0].Body, `{"limit":1}`)
-	jsonEqual(t, "second page", reqs[1].Body, `{"limit":1,"before":"c9"}`)
+	fakeserver.Check(t, reqs[0], "POST", "/threads/t1/history", "", `{"limit":1}`)
+	fakeserver.Check(t, reqs[1], "POST", "/threads/t1/history", "", `{"limit":1,"before":"c9"}`)
 
-	for name, p := range map[string]threads.HistoryParams{"negative limit": {Limit: -1}} {
-		for _, err := range c.Threads.GetHistoryAll(ctx, "t1", p) {
-			if !errors.Is(err, langgraph.ErrInvalidArgument) {
-				t.Errorf("%s: %v, want ErrInvalidArgument", name, err)
-			}
+	for _, err := range c.Threads.GetHistoryAll(ctx, "t1", threads.HistoryParams{Limit: -1}) {
+		if !errors.Is(err, langgraph.ErrInvalidArgument) {
+			t.Errorf("negative limit: %v, want ErrInvalidArgument", err)
 		}
 	}
 	for _, err := range c.Threads.GetHistoryAll(ctx, "..", threads.HistoryParams{}) {
@@ -88,14 +87,7 @@ func TestGetHistoryAllCursor(t *testing.T) {
 			t.Errorf("thread id ..: %v, want ErrInvalidArgument", err)
 		}
 	}
-	if n := len(f.all()); n != 2 {
+	if n := f.Count(); n != 2 {
 		t.Errorf("%d requests after refused walks, want 2", n)
 	}
-}
-
-// all returns the requests recorded so far.
-func (f *fake) all() []recorded {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]recorded(nil), f.reqs...)
 }

@@ -449,7 +449,7 @@ func scenario(ctx context.Context, d deployment) []outcome {
 	add("runs.joinstream.unknown", parts(c.Runs.JoinStream(ctx, st.ThreadID, "00000000-0000-4000-8000-000000000002", runs.JoinStreamParams{})))
 	sub, _ := c.Threads.Create(ctx, threads.CreateParams{})
 	sp = runs.StreamParams{}
-	sp.Input, sp.StreamSubgraphs = map[string]any{"trail": "start;"}, true
+	sp.Input, sp.Subgraphs = map[string]any{"trail": "start;"}, true
 	sp.StreamMode = []runs.StreamMode{runs.StreamValues, runs.StreamUpdates, runs.StreamCustom}
 	add("runs.stream.subgraphs", parts(c.Runs.Stream(ctx, sub.ThreadID, "subgraph", sp)))
 
