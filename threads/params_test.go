@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/langgraph-go/langgraph"
-	fakeserver "github.com/langgraph-go/langgraph/internal/fake"
+	"github.com/langgraph-go/langgraph/internal/fake"
 	"github.com/langgraph-go/langgraph/threads"
 )
 
@@ -16,13 +16,13 @@ import (
 // take is refused before anything is sent.
 func TestTTL(t *testing.T) {
 	ctx := context.Background()
-	f, c := fakeserver.NewClient(t, fakeserver.Fixed(200, `{"thread_id":"t1","metadata":{}}`))
+	f, c := fake.NewClient(t, fake.Fixed(200, `{"thread_id":"t1","metadata":{}}`))
 	if _, err := c.Threads.Update(ctx, "t1", threads.UpdateParams{TTL: 2 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	fakeserver.Check(t, f.One(t), "PATCH", "/threads/t1", "", `{"metadata":{},"ttl":{"ttl":120,"strategy":"delete"}}`)
+	fake.Check(t, f.One(t), "PATCH", "/threads/t1", "", `{"metadata":{},"ttl":{"ttl":120,"strategy":"delete"}}`)
 
-	f, c = fakeserver.NewClient(t, fakeserver.Fixed(200, `{"thread_id":"t1","metadata":{}}`))
+	f, c = fake.NewClient(t, fake.Fixed(200, `{"thread_id":"t1","metadata":{}}`))
 	for name, call := range map[string]func() error{
 		"Create 90s": func() error {
 			_, err := c.Threads.Create(ctx, threads.CreateParams{TTL: 90 * time.Second})
@@ -56,7 +56,7 @@ func TestTTL(t *testing.T) {
 // before anything is sent.
 func TestGetHistoryAllCursor(t *testing.T) {
 	ctx := context.Background()
-	f, c := fakeserver.NewClient(t, fakeserver.Fixed(200, `[{"values":{},"checkpoint":{"checkpoint_id":"c9","checkpoint_ns":""}}]`))
+	f, c := fake.NewClient(t, fake.Fixed(200, `[{"values":{},"checkpoint":{"checkpoint_id":"c9","checkpoint_ns":""}}]`))
 	var got []string
 	var last error
 	for st, err := range c.Threads.GetHistoryAll(ctx, "t1", threads.HistoryParams{Limit: 1}) {
@@ -74,8 +74,8 @@ func TestGetHistoryAllCursor(t *testing.T) {
 	if len(reqs) != 2 {
 		t.Fatalf("%d requests, want 2", len(reqs))
 	}
-	fakeserver.Check(t, reqs[0], "POST", "/threads/t1/history", "", `{"limit":1}`)
-	fakeserver.Check(t, reqs[1], "POST", "/threads/t1/history", "", `{"limit":1,"before":"c9"}`)
+	fake.Check(t, reqs[0], "POST", "/threads/t1/history", "", `{"limit":1}`)
+	fake.Check(t, reqs[1], "POST", "/threads/t1/history", "", `{"limit":1,"before":"c9"}`)
 
 	for _, err := range c.Threads.GetHistoryAll(ctx, "t1", threads.HistoryParams{Limit: -1}) {
 		if !errors.Is(err, langgraph.ErrInvalidArgument) {

@@ -23,7 +23,7 @@ func texts(msgs []langgraph.Message) []string {
 // checkpoint decodes into the caller's type in one call, and its messages
 // read without a helper type, on the real server.
 func TestIntegrationReadingState(t *testing.T) {
-	ctx, c := integration(t)
+	ctx, c := srv.Setup(t), srv.Client(t, testserver.Alice)
 	th, err := c.Threads.Create(ctx, threads.CreateParams{})
 	if err != nil {
 		t.Fatal(err)

@@ -65,7 +65,7 @@ func TestRunSpans(t *testing.T) {
 		tid := newThread(t, ctx, &c.Threads)
 		_, werr := c.Runs.Wait(ctx, tid, "error", runs.CreateParams{Input: map[string]any{}})
 		var serr error
-		for _, err := range c.Runs.Stream(ctx, tid, "error", runs.StreamParams{CreateParams: runs.CreateParams{Input: map[string]any{}}, Reconnect: fast}) {
+		for _, err := range c.Runs.Stream(ctx, tid, "error", runs.StreamParams{Input: map[string]any{}, Reconnect: fast}) {
 			serr = err
 		}
 		var re *langgraph.RunError
@@ -95,7 +95,7 @@ func TestRunSpans(t *testing.T) {
 			t.Fatalf("%v %v", res, err)
 		}
 		tid2 := newThread(t, ctx, &c.Threads)
-		for _, err := range c.Runs.Stream(ctx, tid2, "interrupt", runs.StreamParams{CreateParams: runs.CreateParams{Input: map[string]any{}}, Reconnect: fast}) {
+		for _, err := range c.Runs.Stream(ctx, tid2, "interrupt", runs.StreamParams{Input: map[string]any{}, Reconnect: fast}) {
 			if err != nil {
 				t.Fatal(err)
 			}
