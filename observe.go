@@ -31,8 +31,11 @@ type Observer interface {
 // ObserverFunc adapts a function to Observer.
 type ObserverFunc func(ctx context.Context, call CallInfo) (context.Context, *CallHooks)
 
-// StartCall calls f.
+// StartCall calls f; a nil f observes nothing (ctx and no hooks).
 func (f ObserverFunc) StartCall(ctx context.Context, call CallInfo) (context.Context, *CallHooks) {
+	if f == nil {
+		return ctx, nil
+	}
 	return f(ctx, call)
 }
 

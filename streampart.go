@@ -19,7 +19,7 @@ import (
 // event's JSON as the server sent it, so fields that no method decodes stay
 // reachable.
 //
-// Events of subgraphs (with StreamSubgraphs) are named
+// Events of subgraphs (with runs.StreamParams.Subgraphs) are named
 // "<kind>|<node>:<task_id>[|...]": Kind then holds the kind and Namespace
 // the path of the subgraph.
 type StreamPart struct {

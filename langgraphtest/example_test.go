@@ -58,9 +58,10 @@ func ExampleMessageChunk() {
 	})
 
 	c := srv.Client()
-	p := runs.StreamParams{}
-	p.Input = map[string]any{"messages": []any{map[string]any{"role": "human", "content": "hi"}}}
-	p.StreamMode = []runs.StreamMode{runs.StreamMessagesTuple, runs.StreamCustom}
+	p := runs.StreamParams{
+		Input:      map[string]any{"messages": []any{map[string]any{"role": "human", "content": "hi"}}},
+		StreamMode: []runs.StreamMode{runs.StreamMessagesTuple, runs.StreamCustom},
+	}
 	for part, err := range c.Runs.StreamStateless(context.Background(), "agent", p) {
 		if err != nil {
 			log.Fatal(err)

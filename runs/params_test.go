@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/runs"
 )
 
@@ -13,6 +14,7 @@ import (
 func TestParamsAreFlat(t *testing.T) {
 	// The literal of the issue compiles.
 	_ = runs.StreamParams{Input: map[string]any{}, StreamMode: []runs.StreamMode{runs.StreamValues}}
+	_ = runs.StreamParams{Input: map[string]any{}, StreamMode: []langgraph.StreamMode{langgraph.StreamValues}}
 	_ = runs.BatchItem{AssistantID: "agent", Input: map[string]any{}}
 
 	create := reflect.TypeFor[runs.CreateParams]()
