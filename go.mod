@@ -9,6 +9,7 @@ require (
 )
 
 require (
+	github.com/coder/websocket v1.8.15 // indirect
 	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	gopkg.in/cenkalti/backoff.v1 v1.1.0 // indirect

@@ -5,6 +5,12 @@
 // With custom auth, every call runs as the user whose credentials it carries:
 // Search returns only that user's threads and another user's thread is
 // reported as langgraph.ErrNotFound.
+//
+// Service.Session opens a session on a thread over LangGraph's thread
+// stream protocol (SSE or WebSocket): start runs, read their events as they
+// happen (a reply token by token, tool calls, interrupts, subgraphs), answer
+// interrupts and read the state, resuming without loss when the connection
+// breaks. See Session.
 package threads
 
 import (

@@ -1,15 +1,22 @@
 // Package faultproxy is a reverse proxy for tests: it forwards requests to a
 // real server and injects the faults the real server cannot produce (a 502
 // after the server did the work, an empty or cut answer, a redirect to
-// another origin, an event stream cut between or inside its events).
+// another origin, an event stream cut between or inside its events or after
+// some bytes, a WebSocket cut after some bytes, every connection cut at
+// once, another server behind the same address).
+//
+// Streamed answers (Server-Sent Events) are passed on as they come, and
+// WebSocket upgrades are proxied byte for byte.
 package faultproxy
 
 import (
 	"bufio"
 	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,6 +59,12 @@ type Fault struct {
 	// forwarded), and cuts that stream as Stream says. The other fields but
 	// Method, Path and Times are ignored.
 	Stream *StreamCut
+	// CutAfter passes the server's answer on as it comes (a stream), then
+	// drops the connection once CutAfter bytes of its body have gone to the
+	// client; for a WebSocket, once CutAfter bytes have gone from the
+	// server to the client after the handshake (both sockets are closed, so
+	// the server sees the client go).
+	CutAfter int
 }
 
 // StreamCut says how the proxy cuts an event stream: after After complete
@@ -79,7 +92,12 @@ type Proxy struct {
 	mu     sync.Mutex
 	faults []*entry
 	seen   []Seen
+	live   map[*liveConn]struct{}
+	cuts   int
 }
+
+// liveConn is a streamed answer or a proxied WebSocket that CutAll can cut.
+type liveConn struct{ cut func() }
 
 type entry struct {
 	Fault
@@ -90,13 +108,76 @@ type entry struct {
 // the test.
 func New(t testing.TB, target string) *Proxy {
 	t.Helper()
-	p := &Proxy{target: strings.TrimRight(target, "/"), tr: http.DefaultTransport.(*http.Transport).Clone()}
+	p := &Proxy{target: strings.TrimRight(target, "/"), tr: http.DefaultTransport.(*http.Transport).Clone(), live: map[*liveConn]struct{}{}}
 	p.Server = httptest.NewServer(p)
 	t.Cleanup(func() {
+		p.CutAll()
 		p.Close()
 		p.tr.CloseIdleConnections()
 	})
 	return p
+}
+
+// Cuts returns how many connections a CutAfter fault has cut so far
+// (a connection that ended before its limit is not counted).
+func (p *Proxy) Cuts() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cuts
+}
+
+// Clear drops the faults not applied yet.
+func (p *Proxy) Clear() {
+	p.mu.Lock()
+	p.faults = nil
+	p.mu.Unlock()
+}
+
+func (p *Proxy) countCut() {
+	p.mu.Lock()
+	p.cuts++
+	p.mu.Unlock()
+}
+
+// SetTarget sends the next requests to another server (e.g. one started
+// after the first was stopped, to look like a restart). Connections already
+// open stay with the old one: CutAll cuts them.
+func (p *Proxy) SetTarget(target string) {
+	p.mu.Lock()
+	p.target = strings.TrimRight(target, "/")
+	p.mu.Unlock()
+	p.tr.CloseIdleConnections()
+}
+
+// CutAll drops every streamed answer and WebSocket in progress.
+func (p *Proxy) CutAll() {
+	p.mu.Lock()
+	live := make([]*liveConn, 0, len(p.live))
+	for l := range p.live {
+		live = append(live, l)
+	}
+	p.mu.Unlock()
+	for _, l := range live {
+		l.cut()
+	}
+}
+
+func (p *Proxy) track(cut func()) (untrack func()) {
+	l := &liveConn{cut: cut}
+	p.mu.Lock()
+	p.live[l] = struct{}{}
+	p.mu.Unlock()
+	return func() {
+		p.mu.Lock()
+		delete(p.live, l)
+		p.mu.Unlock()
+	}
+}
+
+func (p *Proxy) targetURL() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.target
 }
 
 // Add registers a fault.
@@ -156,6 +237,13 @@ func (p *Proxy) match(r *http.Request, stream bool) *Fault {
 
 // ServeHTTP forwards r, or applies the first fault that matches it.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		p.mu.Lock()
+		p.seen = append(p.seen, Seen{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), ""})
+		p.mu.Unlock()
+		p.upgrade(w, r, p.match(r, false))
+		return
+	}
 	body, _ := io.ReadAll(r.Body)
 	p.mu.Lock()
 	p.seen = append(p.seen, Seen{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), string(body)})
@@ -168,11 +256,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f = nil // hold only
 		}
 	}
-	if f != nil && !f.Forward && f.Cut == 0 && !f.Break {
+	if f != nil && !f.Forward && f.Cut == 0 && !f.Break && f.CutAfter == 0 {
 		p.answer(w, f)
 		return
 	}
-	up, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
+	up, err := http.NewRequestWithContext(r.Context(), r.Method, p.targetURL()+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
@@ -195,7 +283,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.(http.Flusher).Flush()
 		panic(http.ErrAbortHandler) // drop the connection; closing resp.Body leaves the server to its work
 	}
-	if f != nil && f.Cut == 0 {
+	if f != nil && f.Cut == 0 && f.CutAfter == 0 {
 		_, _ = io.Copy(io.Discard, resp.Body) // let the server finish its work
 		p.answer(w, f)
 		return
@@ -210,9 +298,34 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f == nil {
+	if f == nil || f.CutAfter > 0 {
 		w.WriteHeader(resp.StatusCode)
-		_, _ = io.Copy(w, resp.Body)
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush() // a stream's headers go out before its first event
+		}
+		var cut bool
+		var mu sync.Mutex
+		untrack := p.track(func() {
+			mu.Lock()
+			cut = true
+			mu.Unlock()
+			_ = resp.Body.Close()
+		})
+		defer untrack()
+		limit := -1
+		if f != nil {
+			limit = f.CutAfter
+		}
+		n, err := copyFlush(w, resp.Body, limit)
+		mu.Lock()
+		wasCut := cut
+		mu.Unlock()
+		if limit >= 0 && n >= int64(limit) {
+			p.countCut()
+		}
+		if wasCut || limit >= 0 && n >= int64(limit) || err != nil && err != io.EOF {
+			panic(http.ErrAbortHandler) // drop the connection mid-body
+		}
 		return
 	}
 	data, _ := io.ReadAll(resp.Body)
@@ -222,6 +335,123 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(data[:min(f.Cut, len(data))])
 	w.(http.Flusher).Flush()
 	panic(http.ErrAbortHandler) // drop the connection mid-body
+}
+
+// copyFlush copies src to w, flushing after each read, and stops after
+// limit bytes (no limit when negative). It returns the bytes written and the
+// read error (io.EOF at the end).
+func copyFlush(w http.ResponseWriter, src io.Reader, limit int) (int64, error) {
+	fl, _ := w.(http.Flusher)
+	buf := make([]byte, 32<<10)
+	var n int64
+	for {
+		m, err := src.Read(buf)
+		if m > 0 {
+			if limit >= 0 && n+int64(m) >= int64(limit) {
+				m = int(int64(limit) - n)
+			}
+			if _, werr := w.Write(buf[:m]); werr != nil {
+				return n, werr
+			}
+			n += int64(m)
+			if fl != nil {
+				fl.Flush()
+			}
+			if limit >= 0 && n >= int64(limit) {
+				return n, nil
+			}
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+}
+
+// upgrade proxies a WebSocket: it sends the handshake to the server, passes
+// its answer on, then copies bytes both ways until either side closes, or
+// until f's CutAfter bytes went from the server to the client.
+func (p *Proxy) upgrade(w http.ResponseWriter, r *http.Request, f *Fault) {
+	if f != nil && f.CutAfter == 0 {
+		p.answer(w, f)
+		return
+	}
+	target, err := url.Parse(p.targetURL())
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	server, err := net.Dial("tcp", target.Host)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	up := r.Clone(r.Context())
+	up.URL.Scheme, up.URL.Host, up.Host, up.RequestURI = "http", target.Host, target.Host, ""
+	if err := up.Write(server); err != nil {
+		server.Close()
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	client, crw, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		server.Close()
+		return
+	}
+	var once sync.Once
+	closeBoth := func() {
+		once.Do(func() {
+			_ = client.Close()
+			_ = server.Close()
+		})
+	}
+	untrack := p.track(closeBoth)
+	defer untrack()
+	defer closeBoth()
+
+	// The handshake's answer, header by header, up to its blank line.
+	sr := bufio.NewReader(server)
+	for {
+		line, err := sr.ReadString('\n')
+		if _, werr := io.WriteString(client, line); werr != nil || err != nil {
+			return
+		}
+		if line == "\r\n" || line == "\n" {
+			break
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = io.Copy(server, crw) // client to server (buffered bytes first)
+		closeBoth()
+	}()
+	limit := -1
+	if f != nil {
+		limit = f.CutAfter
+	}
+	var n int64
+	buf := make([]byte, 32<<10)
+	for {
+		m, err := sr.Read(buf)
+		if m > 0 {
+			if limit >= 0 && n+int64(m) >= int64(limit) {
+				m = int(int64(limit) - n)
+			}
+			if _, werr := client.Write(buf[:m]); werr != nil {
+				break
+			}
+			n += int64(m)
+			if limit >= 0 && n >= int64(limit) {
+				p.countCut()
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	closeBoth()
+	<-done
 }
 
 func (p *Proxy) answer(w http.ResponseWriter, f *Fault) {

@@ -219,6 +219,10 @@ type Request struct {
 	// it is nil and the client has observers, Do and Open begin a call of
 	// their own.
 	Call *Call
+	// NoTimeout exempts the request from the call's timeout
+	// (langgraph.WithTimeout): a session's event stream, which lasts as long
+	// as its session.
+	NoTimeout bool
 
 	retried bool // set by Open: an earlier attempt may have taken effect
 }
@@ -256,7 +260,7 @@ func (b *Backend) open0(ctx context.Context, r *Request) (*http.Response, error)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Timeout <= 0 {
+	if opts.Timeout <= 0 || r.NoTimeout {
 		return b.open(ctx, r, &opts)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
@@ -346,26 +350,9 @@ func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Settings) (
 		}
 	}
 
-	if b.perCall && !r.NoAuth && opts.Header.Get("Authorization") == "" && opts.Header.Get("X-Api-Key") == "" {
-		return nil, fmt.Errorf("%w: %s %s: the client requires per-call credentials (langgraph.WithPerCallCredentials): "+
-			"pass the end user's with langgraph.WithBearerToken or langgraph.WithAPIKey, on the call or on its context", langgraph.ErrNoCredentials, r.Method, r.Path)
-	}
-	creds := b.header.Clone()
-	_, callSetsAuth := opts.Header["Authorization"]
-	var token string
-	if b.token != nil && !callSetsAuth {
-		var err error
-		if token, err = b.bearer(ctx, ""); err != nil {
-			return nil, err
-		}
-		creds.Set("Authorization", "Bearer "+token)
-	}
-	for k, vs := range opts.Header {
-		if len(vs) == 0 || vs[0] == "" {
-			delete(creds, k)
-		} else {
-			creds[k] = vs
-		}
+	creds, token, err := b.credentials(ctx, r, opts)
+	if err != nil {
+		return nil, err
 	}
 
 	call := callState{maxRetries: opts.MaxRetries, obs: r.Call}
@@ -407,6 +394,35 @@ func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Settings) (
 		opts.OnResponse(resp.StatusCode, resp.Header)
 	}
 	return resp, nil
+}
+
+// credentials returns the headers that carry a request's credentials and
+// default headers (the client's, then the call's settings), and the bearer
+// token drawn from the token source, if any. A client that requires per-call
+// credentials refuses a request that carries none.
+func (b *Backend) credentials(ctx context.Context, r *Request, opts *reqopt.Settings) (http.Header, string, error) {
+	if b.perCall && !r.NoAuth && opts.Header.Get("Authorization") == "" && opts.Header.Get("X-Api-Key") == "" {
+		return nil, "", fmt.Errorf("%w: %s %s: the client requires per-call credentials (langgraph.WithPerCallCredentials): "+
+			"pass the end user's with langgraph.WithBearerToken or langgraph.WithAPIKey, on the call or on its context", langgraph.ErrNoCredentials, r.Method, r.Path)
+	}
+	creds := b.header.Clone()
+	_, callSetsAuth := opts.Header["Authorization"]
+	var token string
+	if b.token != nil && !callSetsAuth {
+		var err error
+		if token, err = b.bearer(ctx, ""); err != nil {
+			return nil, "", err
+		}
+		creds.Set("Authorization", "Bearer "+token)
+	}
+	for k, vs := range opts.Header {
+		if len(vs) == 0 || vs[0] == "" {
+			delete(creds, k)
+		} else {
+			creds[k] = vs
+		}
+	}
+	return creds, token, nil
 }
 
 func (b *Backend) bearer(ctx context.Context, rejected string) (string, error) {
