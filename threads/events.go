@@ -146,7 +146,11 @@ func (l *Lifecycle) Err() *langgraph.RunError {
 	if l.Error == "" {
 		return &langgraph.RunError{Message: "the run failed"}
 	}
-	return langgraph.DecodeRunError([]byte(l.Error))
+	e := &langgraph.RunError{}
+	if json.Unmarshal([]byte(l.Error), e) != nil || e.Message == "" && e.Name == "" {
+		return &langgraph.RunError{Message: l.Error}
+	}
+	return e
 }
 
 // Kinds of messages events (MessageEvent.Event), in the order a message

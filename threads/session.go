@@ -785,8 +785,8 @@ func (r *Run) recover(ctx context.Context, id string, lost error) (*RunOutput, e
 			if err != nil {
 				return nil, fmt.Errorf("langgraph: a run lost its events (%w) and reading its thread failed: %w", lost, err)
 			}
-			if th.Status != StatusBusy {
-				status = map[Status]string{StatusIdle: "success", StatusInterrupted: "interrupted", StatusError: "error"}[th.Status]
+			if th.Status != langgraph.StatusBusy {
+				status = map[langgraph.Status]string{langgraph.StatusIdle: "success", langgraph.StatusInterrupted: "interrupted", langgraph.StatusError: "error"}[th.Status]
 				break
 			}
 			t := time.NewTimer(wait)

@@ -26,11 +26,7 @@ func rng(t *testing.T) *rand.Rand {
 
 func aliceVia(t *testing.T, baseURL string) *client.Client {
 	t.Helper()
-	c, err := client.New(langgraph.WithBaseURL(baseURL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken(testserver.TokenAlice))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return srv.Client(t, testserver.Alice, langgraph.WithBaseURL(baseURL))
 }
 
 var fastReconnect = langgraph.ReconnectPolicy{MaxAttempts: 30, MinWait: 5 * time.Millisecond, MaxWait: 40 * time.Millisecond}
@@ -186,7 +182,7 @@ func waitIdle(ctx context.Context, t *testing.T, c *client.Client, tid string) {
 		if err != nil && !errors.Is(err, langgraph.ErrNotFound) {
 			t.Fatal(err)
 		}
-		if err != nil || th.Status != threads.StatusBusy {
+		if err != nil || th.Status != langgraph.StatusBusy {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)

@@ -176,7 +176,7 @@ func TestSessionNotFound(t *testing.T) {
 	eachTransport(t, func(t *testing.T, tr threads.Transport) {
 		ctx, alice := integration(t)
 		leakCheck(t)
-		bob := userClient(t, testserver.Bob)
+		bob := srv.Client(t, testserver.Bob)
 		th, err := alice.Threads.Create(ctx, threads.CreateParams{})
 		if err != nil {
 			t.Fatal(err)

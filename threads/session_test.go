@@ -24,6 +24,14 @@ import (
 	"github.com/langgraph-go/langgraph/threads"
 )
 
+// integration starts an integration test: its context, and a client of
+// alice.
+func integration(t *testing.T) (context.Context, *client.Client) {
+	t.Helper()
+	ctx := srv.Setup(t)
+	return ctx, srv.Client(t, testserver.Alice)
+}
+
 var bothTransports = []threads.Transport{threads.TransportSSE, threads.TransportWebSocket}
 
 // eachTransport runs f once per transport.
@@ -124,7 +132,7 @@ func TestSessionAgentDeltasEqualClassicTokens(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if part.Mode == "messages" {
+			if part.Kind == langgraph.EventMessages {
 				chunk, _, err := part.MessageChunk()
 				if err != nil {
 					t.Fatal(err)
@@ -470,10 +478,7 @@ func TestSessionTwoUsersConcurrently(t *testing.T) {
 		// One client with per-call credentials for every user; alice's on
 		// the context, carol's on the session's options, plus a default
 		// header that must reach the WebSocket handshake too.
-		c, err := client.New(langgraph.WithBaseURL(proxy.URL), langgraph.WithPerCallCredentials(), langgraph.WithHeader("x-tenant", "t1"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := srv.Client(t, testserver.User{}, langgraph.WithBaseURL(proxy.URL), langgraph.WithPerCallCredentials(), langgraph.WithHeader("x-tenant", "t1"))
 		users := []struct {
 			u      testserver.User
 			ctx    context.Context

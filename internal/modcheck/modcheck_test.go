@@ -87,13 +87,15 @@ func TestNoOldXNet(t *testing.T) {
 }
 
 // TestRuntimeDependencies: the SDK's packages build with the standard
-// library, retryablehttp and r3labs/sse (and what those two need), nothing
-// else.
+// library, retryablehttp and r3labs/sse (and what those two need), and
+// coder/websocket (the thread stream protocol's WebSocket transport, which
+// needs nothing but the standard library), nothing else.
 func TestRuntimeDependencies(t *testing.T) {
 	allowed := []string{
 		core,
 		"github.com/hashicorp/go-retryablehttp", "github.com/hashicorp/go-cleanhttp",
 		"github.com/r3labs/sse/v2", "gopkg.in/cenkalti/backoff.v1", "golang.org/x/net",
+		"github.com/coder/websocket",
 	}
 	out := goCmd(t, root, "list", "-deps", "-f", "{{with .Module}}{{.Path}}{{end}}", "./...")
 	for _, m := range strings.Fields(out) {

@@ -315,7 +315,7 @@ func (c *Conn) wait(n int, cause error) bool {
 	if f := c.cfg.Policy.OnReconnect; f != nil {
 		_, last := c.Last()
 		f(langgraph.Reconnect{Attempt: n, LastEventID: strconv.FormatInt(last, 10), Wait: d, Cause: cause,
-			Run: langgraph.RunMetadata{ThreadID: c.cfg.ThreadID}})
+			Run: langgraph.RunRef{ThreadID: c.cfg.ThreadID}})
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
