@@ -168,8 +168,9 @@ Commands:
 Input: flags marked JSON take JSON text, @FILE to read a file, or - to read
 standard input.
 Output: one JSON document on standard output; streams print JSON Lines,
-one {"event":...,"id":...,"data":...} object per event. With --output text
-(-o text: runs stream, runs join-stream, invoke) a stream is printed for a
+one {"event":...,"id":...,"data":...} object per event (threads stream: the
+thread stream protocol's own event objects). With --output text (-o text:
+runs stream, runs join-stream, invoke, threads stream) a stream is printed for a
 person at a terminal instead: message text token by token as it arrives,
 "[node NAME]" as nodes finish, other events as "[EVENT] JSON", errors as
 "[error] ...", and at the end "[state]" with the final state or
@@ -187,6 +188,7 @@ Examples:
   lg threads create --metadata '{"topic":"demo"}'
   lg runs wait agent --thread THREAD_ID --input '{"messages":[{"role":"human","content":"hi"}]}'
   lg runs stream agent --input @input.json --stream-mode updates,custom
+  lg threads stream agent --input '{"messages":[{"role":"human","content":"hi"}]}' --ws
   lg invoke agent --input '{"messages":[{"role":"human","content":"hi"}]}' -o text
   lg --token "$TOKEN" threads search --status interrupted
 `)

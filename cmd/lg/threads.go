@@ -49,6 +49,7 @@ func threadsCommands() []*command {
 				`lg threads history THREAD_ID --limit 5`,
 				`lg threads history THREAD_ID --before CHECKPOINT_ID`,
 			}, setup: threadsHistory},
+		threadsStreamCommand(),
 	}
 }
 
