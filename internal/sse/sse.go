@@ -101,6 +101,11 @@ type Reader struct {
 	retry    time.Duration
 	hasRetry bool
 
+	blocks     int      // blocks read from r3labs
+	detached   [][]byte // the data values of the current block, when it is a stand-in (see feeder)
+	standIn    bool     // the current block is a stand-in
+	firstOwned bool     // first is a detached value, owned by the Reader
+
 	names    [8]string // recently seen event names, to avoid reallocating them
 	namesPos int
 }
@@ -116,7 +121,7 @@ func NewReader(r io.Reader, maxEventSize int) *Reader {
 	}
 	// r3labs counts the delimiter and, at the end of r, endMarker: give it
 	// room for both and enforce the limit on the block in Next.
-	src, scanMax := &srcReader{r: r}, maxEventSize+len(markerBlock)
+	src, scanMax := &srcReader{r: r, feed: feeder{limit: maxEventSize}}, maxEventSize+len(markerBlock)
 	if scanMax < maxEventSize { // overflow
 		scanMax = math.MaxInt
 	}
@@ -188,7 +193,14 @@ func (r *Reader) Next() (Event, error) {
 		if marked {
 			b = b[:len(b)-len(endMarker)]
 		}
-		if len(b) > r.limit {
+		size := len(b)
+		e, standIn := r.src.feed.take(r.blocks)
+		r.blocks++
+		r.standIn, r.detached = standIn, e.values
+		if standIn {
+			size = e.size
+		}
+		if size > r.limit {
 			r.err = &EventTooLargeError{Limit: r.limit}
 			return Event{}, r.err
 		}
@@ -259,14 +271,25 @@ var bom = []byte("\xEF\xBB\xBF")
 // one: every block returned while end is set is that one.
 var endMarker = []byte("\x00\x00langgraph-go/sse: end of stream\x00")
 
-// srcReader wraps the caller's reader. When the reader ends (io.EOF or
-// another error) it returns the last bytes, then, on the next Reads,
-// endMarker and a blank line, and only then io.EOF or the error.
+// srcReader wraps the caller's reader for r3labs' scanner. When the reader
+// ends (io.EOF or another error) it returns the last bytes, then, on the
+// next Reads, endMarker and a blank line, and only then io.EOF or the error.
+//
+// While the stream has no CR (LangGraph servers end lines with LF), it also
+// decides what r3labs is handed, and when (see feed.go): one whole block per
+// Read, so that r3labs' split searches one event, not all the bytes buffered
+// after it; and, for a block over detachMin bytes, a stand-in in which every
+// data line is empty, the data lines' values going to the Reader directly,
+// so that r3labs never scans or copies a large payload. With the first CR it
+// hands the rest of the stream through as it comes, and r3labs frames it
+// alone.
 type srcReader struct {
 	r       io.Reader
 	pending error  // how the reader ended, before endMarker was handed out
 	end     error  // how the reader ended, once endMarker is handed out
 	tail    []byte // rest of endMarker+"\n\n" to hand out
+
+	feed feeder // the LF fast path
 }
 
 // hasEOL reports whether b contains a CR or LF.
@@ -278,6 +301,18 @@ var markerBlock = append(append([]byte(nil), endMarker...), "\n\n"...)
 
 // Read implements io.Reader for r3labs' scanner.
 func (s *srcReader) Read(p []byte) (int, error) {
+	if !s.feed.off && s.feed.err == nil {
+		if n, ok := s.feed.read(s.r, p); ok {
+			return n, nil
+		}
+	}
+	// The feeder is off, or the reader ended: first what it holds.
+	if n := s.feed.flush(p); n > 0 {
+		return n, nil
+	}
+	if s.pending == nil && s.feed.err != nil {
+		s.pending = s.feed.err
+	}
 	if s.pending == nil {
 		n, err := s.r.Read(p)
 		// r3labs' split re-scans the whole buffered block after every Read,
@@ -364,9 +399,13 @@ func (r *Reader) field(line []byte) {
 	case "event":
 		r.name = value
 	case "data":
+		owned := false
+		if r.standIn && len(r.detached) > 0 {
+			value, r.detached, owned = r.detached[0], r.detached[1:], true
+		}
 		switch r.ndata {
 		case 0:
-			r.first = value
+			r.first, r.firstOwned = value, owned
 		case 1:
 			r.scratch = append(r.scratch[:0], r.first...)
 			fallthrough
@@ -414,17 +453,23 @@ func (r *Reader) dispatch() (Event, bool) {
 		r.name = nil
 		return Event{}, false
 	}
-	src := r.first
-	if r.ndata > 1 {
-		src = r.scratch
+	var data []byte
+	switch {
+	case r.ndata == 1 && r.firstOwned:
+		data = r.first // a detached value: no one else holds it
+	case r.ndata == 1:
+		data = bytes.Clone(r.first)
+	default:
+		data = bytes.Clone(r.scratch)
 		if cap(r.scratch) > 1<<20 {
 			r.scratch = nil // don't pin a one-off huge buffer
 		}
 	}
-	data := make([]byte, len(src))
-	copy(data, src)
+	if data == nil {
+		data = []byte{}
+	}
 	ev := Event{Name: r.intern(r.name), Data: data, ID: r.lastID}
-	r.name, r.first, r.ndata = nil, nil, 0
+	r.name, r.first, r.ndata, r.firstOwned = nil, nil, 0, false
 	return ev, true
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -715,4 +716,82 @@ func refParse(in []byte) result {
 	}
 	res.lastID = committed
 	return res
+}
+
+// TestFeederMatchesReference: streams with blocks on both sides of the
+// feeder's stand-in threshold (several data lines, comments, ids, a BOM, a
+// CR that turns the feeder off mid-stream, an unterminated last block),
+// read whole and in small reads, give what the reference transcription of
+// the specification gives, and a stand-in's data is the value itself.
+func TestFeederMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	for round := range 40 {
+		var b strings.Builder
+		if round%5 == 0 {
+			b.WriteString("\xEF\xBB\xBF")
+		}
+		for i := range 12 {
+			switch k := rng.IntN(7); k {
+			case 0:
+				fmt.Fprintf(&b, "event: values\ndata: %s\nid: %d\n\n", strings.Repeat("v", detachMin+rng.IntN(3*detachMin)), i)
+			case 1:
+				fmt.Fprintf(&b, "data:%s\ndata\n: note\ndata: %s\n\n", strings.Repeat("a", detachMin), strings.Repeat("b", 10))
+			case 2:
+				fmt.Fprintf(&b, "event: messages\ndata: [%d]\nid: %d\n\n", i, i)
+			case 3:
+				b.WriteString(": heartbeat\n\n\n")
+			case 4:
+				fmt.Fprintf(&b, "retry: %d\nid\n\n", i)
+			case 5:
+				if round%3 == 0 {
+					fmt.Fprintf(&b, "data: cr %d\r\n\r\n", i) // the feeder turns off
+				}
+			case 6:
+				fmt.Fprintf(&b, "event: big\ndata: %s\n\n", strings.Repeat("w", detachMin-30+rng.IntN(60)))
+			}
+		}
+		if round%4 == 1 {
+			b.WriteString("data: " + strings.Repeat("t", detachMin) + "\nid: cut") // unterminated
+		}
+		in := []byte(b.String())
+		want := refParse(in)
+		for name, wrap := range map[string]func(io.Reader) io.Reader{
+			"whole": func(r io.Reader) io.Reader { return r },
+			"4k":    func(r io.Reader) io.Reader { return &chunkReader{r: r, n: 4 << 10} },
+			"97":    func(r io.Reader) io.Reader { return &chunkReader{r: r, n: 97} },
+		} {
+			got := readAll(t, wrap(bytes.NewReader(in)), 0)
+			if !sameResult(got, want) {
+				for i := range min(len(got.events), len(want.events)) {
+					if g, w := got.events[i], want.events[i]; g != w {
+						t.Errorf("event %d: %q %d bytes %q; reference %q %d bytes %q", i, g.Name, len(g.Data), g.ID, w.Name, len(w.Data), w.ID)
+					}
+				}
+				t.Fatalf("round %d %s: %d events, err %v, last id %q, retry %v; reference %d events, last id %q, retry %v",
+					round, name, len(got.events), got.err, got.lastID, got.retry, len(want.events), want.lastID, want.retry)
+			}
+		}
+	}
+}
+
+// TestStandInDataNotCopied: the data of a block handed to r3labs as a
+// stand-in is read once, into the buffer that becomes the event's data.
+func TestStandInDataNotCopied(t *testing.T) {
+	payload := strings.Repeat("x", 4*detachMin)
+	in := "event: values\ndata: " + payload + "\nid: 1\n\ndata: small\n\n"
+	rd := NewReader(&chunkReader{r: strings.NewReader(in), n: 16 << 10}, 0)
+	ev, err := rd.Next()
+	if err != nil || string(ev.Data) != payload || ev.Name != "values" || ev.ID != "1" {
+		t.Fatalf("Next = %q %d bytes %q, %v", ev.Name, len(ev.Data), ev.ID, err)
+	}
+	if cap(ev.Data) != len(ev.Data) {
+		t.Errorf("data cap %d != len %d: an append would write into the reader's buffer", cap(ev.Data), len(ev.Data))
+	}
+	next, err := rd.Next()
+	if err != nil || string(next.Data) != "small" {
+		t.Fatalf("second event: %q, %v", next.Data, err)
+	}
+	if string(ev.Data) != payload {
+		t.Fatal("the first event's data changed after the next read")
+	}
 }
