@@ -1,9 +1,13 @@
 package langgraph
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/langgraph-go/langgraph/internal/jsonx"
 )
 
 // Message is a chat message as LangChain serializes it in streams and state.
@@ -41,21 +45,139 @@ type ToolCall struct {
 	Type string `json:"type,omitzero"`
 }
 
-// UnmarshalJSON decodes a message and keeps it whole in Raw.
+// UnmarshalJSON decodes a message and keeps it whole in Raw (Content shares
+// Raw's bytes).
 func (m *Message) UnmarshalJSON(b []byte) error {
-	type plain Message
-	var v plain
-	if err := json.Unmarshal(b, &v); err != nil {
+	var sc jsonx.Scanner
+	sc.Reset(bytes.Clone(b))
+	*m = Message{}
+	if err := decodeMessage(&sc, m); err != nil {
 		return err
 	}
-	*m = Message(v)
-	m.Raw = append(json.RawMessage(nil), b...)
+	return sc.End()
+}
+
+// decodeMessage decodes the message at the scanner's position, in one pass,
+// as encoding/json decodes it into Message's fields. Raw and Content alias
+// the scanner's data.
+func decodeMessage(sc *jsonx.Scanner, m *Message) error {
+	start, err := sc.Start()
+	if err != nil {
+		return err
+	}
+	ok, err := sc.Object()
+	if err != nil {
+		return err
+	}
+	for first := ok; ok; first = false {
+		var key []byte
+		if key, ok, err = sc.Key(first); err != nil || !ok {
+			break
+		}
+		switch messageField(key) {
+		case 0:
+			err = sc.String(&m.Type)
+		case 1:
+			err = sc.String(&m.ID)
+		case 2:
+			m.Content, err = sc.Raw()
+		case 3:
+			err = sc.String(&m.Name)
+		case 4:
+			err = sc.String(&m.ToolCallID)
+		case 5:
+			var raw []byte
+			if raw, err = sc.Raw(); err == nil {
+				err = decodeToolCalls(raw, &m.ToolCalls)
+			}
+		default:
+			err = sc.Skip()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err != nil {
+		return err
+	}
+	m.Raw = sc.Since(start)
 	return nil
+}
+
+var messageFields = []string{"type", "id", "content", "name", "tool_call_id", "tool_calls"}
+
+// messageField returns the index in messageFields of the field a key
+// names, matched as encoding/json matches it; -1 for none.
+func messageField(key []byte) int {
+	switch string(key) {
+	case "type":
+		return 0
+	case "id":
+		return 1
+	case "content":
+		return 2
+	case "name":
+		return 3
+	case "tool_call_id":
+		return 4
+	case "tool_calls":
+		return 5
+	}
+	return foldField(key, messageFields)
+}
+
+// foldField returns the index of the name that key matches without regard
+// to case, or -1.
+func foldField(key []byte, names []string) int {
+	folds := false // only an upper case or non-ASCII letter can fold to a name
+	for _, c := range key {
+		if ('A' <= c && c <= 'Z') || c >= 0x80 {
+			folds = true
+			break
+		}
+	}
+	if !folds {
+		return -1
+	}
+	for i, n := range names {
+		if jsonx.FoldEqual(key, n) {
+			return i
+		}
+	}
+	return -1
+}
+
+// decodeToolCalls decodes a tool_calls value: the empty list of a token
+// chunk without allocating, any other with encoding/json.
+func decodeToolCalls(raw []byte, dst *[]ToolCall) error {
+	switch string(raw) {
+	case "null":
+		return nil
+	case "[]":
+		if *dst == nil {
+			*dst = []ToolCall{}
+		}
+		*dst = (*dst)[:0]
+		return nil
+	}
+	calls := *dst
+	err := json.Unmarshal(raw, &calls) // a local: dst's message stays on the stack
+	*dst = calls
+	return err
 }
 
 // Text returns the message's text: the content when it is a string, else
 // the concatenated "text" of its content blocks.
 func (m Message) Text() string {
+	if c := bytes.TrimLeft(m.Content, " \t\r\n"); len(c) > 0 && c[0] == '"' {
+		var sc jsonx.Scanner
+		sc.Reset(c)
+		var s string
+		if sc.String(&s) == nil && sc.End() == nil {
+			return s
+		}
+		return ""
+	}
 	var s string
 	if json.Unmarshal(m.Content, &s) == nil {
 		return s
@@ -106,39 +228,141 @@ type MessageMetadata struct {
 
 // UnmarshalJSON decodes the metadata and keeps it whole in Raw.
 func (m *MessageMetadata) UnmarshalJSON(b []byte) error {
-	type plain MessageMetadata
-	var v plain
-	if err := json.Unmarshal(b, &v); err != nil {
+	var sc jsonx.Scanner
+	sc.Reset(bytes.Clone(b))
+	*m = MessageMetadata{}
+	if err := decodeMetadata(&sc, m); err != nil {
 		return err
 	}
-	*m = MessageMetadata(v)
-	m.Raw = append(json.RawMessage(nil), b...)
+	return sc.End()
+}
+
+var metadataFields = []string{"langgraph_node", "langgraph_step", "langgraph_triggers", "langgraph_checkpoint_ns", "tags", "run_id", "thread_id"}
+
+// metadataField returns the index in metadataFields of the field a key
+// names, matched as encoding/json matches it; -1 for none.
+func metadataField(key []byte) int {
+	switch string(key) {
+	case "langgraph_node":
+		return 0
+	case "langgraph_step":
+		return 1
+	case "langgraph_triggers":
+		return 2
+	case "langgraph_checkpoint_ns":
+		return 3
+	case "tags":
+		return 4
+	case "run_id":
+		return 5
+	case "thread_id":
+		return 6
+	}
+	return foldField(key, metadataFields)
+}
+
+// decodeMetadata decodes the metadata object at the scanner's position, in
+// one pass, as encoding/json decodes it into MessageMetadata's fields. Raw
+// aliases the scanner's data.
+func decodeMetadata(sc *jsonx.Scanner, m *MessageMetadata) error {
+	start, err := sc.Start()
+	if err != nil {
+		return err
+	}
+	ok, err := sc.Object()
+	if err != nil {
+		return err
+	}
+	for first := ok; ok; first = false {
+		var key []byte
+		if key, ok, err = sc.Key(first); err != nil || !ok {
+			break
+		}
+		switch metadataField(key) {
+		case 0:
+			err = sc.String(&m.Node)
+		case 1:
+			err = sc.Int(&m.Step)
+		case 2:
+			err = sc.Strings(&m.Triggers)
+		case 3:
+			err = sc.String(&m.CheckpointNS)
+		case 4:
+			err = sc.Strings(&m.Tags)
+		case 5:
+			err = sc.String(&m.RunID)
+		case 6:
+			err = sc.String(&m.ThreadID)
+		default:
+			err = sc.Skip()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err != nil {
+		return err
+	}
+	m.Raw = sc.Since(start)
 	return nil
 }
 
 // MessageChunk decodes a "messages" event (stream mode messages-tuple): one
 // chunk of a message being generated (for a model that streams tokens, a
-// few characters) and the metadata of the model call.
+// few characters) and the metadata of the model call. It decodes the event
+// in one pass; the message's Content and Raw and the metadata's Raw share
+// the part's Data.
 func (p StreamPart) MessageChunk() (Message, MessageMetadata, error) {
-	var tuple []json.RawMessage
 	if err := p.want(EventMessages); err != nil {
 		return Message{}, MessageMetadata{}, err
 	}
-	if err := p.Decode(&tuple); err != nil {
-		return Message{}, MessageMetadata{}, err
-	}
-	if len(tuple) != 2 {
-		return Message{}, MessageMetadata{}, fmt.Errorf("langgraph: %q event holds %d elements, want [message, metadata]", p.Event, len(tuple))
-	}
 	var m Message
 	var md MessageMetadata
-	if err := json.Unmarshal(tuple[0], &m); err != nil {
-		return Message{}, MessageMetadata{}, fmt.Errorf("langgraph: decoding the message of a %q event: %w", p.Event, err)
-	}
-	if err := json.Unmarshal(tuple[1], &md); err != nil {
-		return Message{}, MessageMetadata{}, fmt.Errorf("langgraph: decoding the metadata of a %q event: %w", p.Event, err)
+	var sc jsonx.Scanner
+	sc.Reset(p.Data)
+	n, err := decodeTuple(&sc, &m, &md)
+	switch {
+	case err != nil:
+		return Message{}, MessageMetadata{}, fmt.Errorf("langgraph: decoding a %q event: %w", p.Event, err)
+	case n != 2:
+		return Message{}, MessageMetadata{}, fmt.Errorf("langgraph: %q event holds %d elements, want [message, metadata]", p.Event, n)
 	}
 	return m, md, nil
+}
+
+// decodeTuple decodes [message, metadata] and returns the number of
+// elements of the array (the rest are validated and skipped).
+func decodeTuple(sc *jsonx.Scanner, m *Message, md *MessageMetadata) (int, error) {
+	if len(bytes.TrimSpace(sc.Data())) == 0 {
+		return 0, errors.New("no data")
+	}
+	ok, err := sc.Array()
+	if err != nil || !ok {
+		return 0, err
+	}
+	n := 0
+	for first := true; ; first = false {
+		more, err := sc.More(first)
+		if err != nil {
+			return n, err
+		}
+		if !more {
+			break
+		}
+		switch n {
+		case 0:
+			err = decodeMessage(sc, m)
+		case 1:
+			err = decodeMetadata(sc, md)
+		default:
+			err = sc.Skip()
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, sc.End()
 }
 
 // Messages decodes a "messages/partial" event (the messages being generated,
