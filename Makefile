@@ -84,5 +84,8 @@ tidy:
 server-deps:
 	@cd testdata/server && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
 
+# The SDK against baselines on the same recorded bytes: time ratios and
+# allocations per event (internal/cmd/benchreport), then the micro benchmarks.
 bench:
+	$(CORE) $(GO) run ./internal/cmd/benchreport
 	$(CORE) $(GO) test -run='^$$' -bench=. -benchmem ./internal/sse/ ./runs/
