@@ -84,3 +84,30 @@ func isResponseError(err error) bool {
 	var re *langgraph.ResponseError
 	return errors.As(err, &re)
 }
+
+// A connection that stays open but silent is taken for broken after
+// Reconnect.IdleTimeout: the session reconnects, and gives up with a
+// *langgraph.StreamError whose cause matches langgraph.ErrStreamIdle.
+func TestSessionIdleConnection(t *testing.T) {
+	leakCheck(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := fakeProtocol(t, "text/event-stream", "")
+	var reconnects []langgraph.Reconnect
+	sess, err := c.Threads.Session(ctx, "", "agent", threads.SessionParams{Reconnect: langgraph.ReconnectPolicy{
+		IdleTimeout: 100 * time.Millisecond, MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond,
+		OnReconnect: func(r langgraph.Reconnect) { reconnects = append(reconnects, r) },
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	<-sess.Done()
+	var se *langgraph.StreamError
+	if err := sess.Err(); !errors.As(err, &se) || !errors.Is(err, langgraph.ErrStreamIdle) || se.Attempts != 2 {
+		t.Fatalf("session ended with %v", err)
+	}
+	if len(reconnects) != 2 || !errors.Is(reconnects[0].Cause, langgraph.ErrStreamIdle) || reconnects[1].Attempt != 2 {
+		t.Fatalf("reconnects %+v", reconnects)
+	}
+}
