@@ -70,7 +70,7 @@ import (
 
 // DefaultBaseURL is used when neither langgraph.WithBaseURL nor the
 // LANGGRAPH_API_URL environment variable names the deployment.
-const DefaultBaseURL = transport.DefaultBaseURL
+const DefaultBaseURL = "http://localhost:8123"
 
 // Client talks to one LangGraph deployment. It is safe for concurrent use.
 // The zero Client sends nothing: its calls fail with an error matching

@@ -19,6 +19,7 @@ import (
 	"github.com/langgraph-go/langgraph/client"
 	"github.com/langgraph-go/langgraph/crons"
 	"github.com/langgraph-go/langgraph/internal/fake"
+	"github.com/langgraph-go/langgraph/internal/transport"
 	"github.com/langgraph-go/langgraph/langgraphtest"
 	"github.com/langgraph-go/langgraph/runs"
 	"github.com/langgraph-go/langgraph/store"
@@ -504,5 +505,12 @@ func TestConnectionErrorNamesURL(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "SECRET") {
 		t.Errorf("error holds the token: %v", err)
+	}
+}
+
+// TestDefaultBaseURL: the documented default is the one the transport uses.
+func TestDefaultBaseURL(t *testing.T) {
+	if client.DefaultBaseURL != transport.DefaultBaseURL {
+		t.Errorf("client.DefaultBaseURL %q != the transport's %q", client.DefaultBaseURL, transport.DefaultBaseURL)
 	}
 }

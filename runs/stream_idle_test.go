@@ -110,8 +110,10 @@ func TestStreamIdleHeartbeats(t *testing.T) {
 				writeFlush(w, "event: values\ndata: 1\nid: 1\n\nevent: values\ndata: 2\nid: 2\n\nevent: values\ndata: 3\nid: 3\n\nevent: end\ndata: null\n\n")
 			})
 			reconnects := 0
+			// Beats 20ms apart against a 500ms window: a wide margin, so
+			// that a loaded machine's scheduling delays are not idleness.
 			p := runs.StreamParams{Reconnect: langgraph.ReconnectPolicy{MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond,
-				IdleTimeout: idleTimeout, OnReconnect: func(langgraph.Reconnect) { reconnects++ }}}
+				IdleTimeout: 5 * idleTimeout, OnReconnect: func(langgraph.Reconnect) { reconnects++ }}}
 			p.StreamResumable = true
 			out, err := collect(f.Client(fakeAuth).Runs.Stream(context.Background(), "t1", "agent", p))
 			if err != nil || !slices.Equal(out, idleWant) {

@@ -229,7 +229,7 @@ func (s *Session) ThreadID() string { return s.threadID }
 // AssistantID returns the session's assistant.
 func (s *Session) AssistantID() string { return s.assistantID }
 
-// Transport returns the session's transport.
+// Transport returns the transport the session uses: SSE or WebSocket.
 func (s *Session) Transport() Transport { return s.transport }
 
 // Close ends the session: it closes the connection (a WebSocket with a
