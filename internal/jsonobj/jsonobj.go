@@ -6,43 +6,45 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
+
+	"github.com/langgraph-go/langgraph/internal/jsonx"
 )
 
 // ErrNotObject is returned for JSON that is not an object.
 var ErrNotObject = errors.New("not a JSON object")
 
 // Each calls fn with each member of the JSON object b, in order, and stops
-// at fn's first error. Values are copies of their bytes in b. b must hold one
-// object and nothing else; JSON null is not an object.
+// at fn's first error. Values are slices of b (b must not change while they
+// are in use). b must hold one object and nothing else; JSON null is not an
+// object. It reads b in one pass (internal/jsonx), validating it.
 func Each(b []byte, fn func(key string, value json.RawMessage) error) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		if len(t) == 0 {
+			return errors.New("unexpected end of JSON input")
+		}
 		return ErrNotObject
 	}
-	for dec.More() {
-		tok, err := dec.Token()
+	var sc jsonx.Scanner
+	sc.Reset(b)
+	if _, err := sc.Object(); err != nil {
+		return err
+	}
+	for first := true; ; first = false {
+		key, more, err := sc.Key(first)
 		if err != nil {
 			return err
 		}
-		key, _ := tok.(string) // a key token is always a string
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
+		if !more {
+			break
+		}
+		k := string(key)
+		v, err := sc.Raw()
+		if err != nil {
 			return err
 		}
-		if err := fn(key, v); err != nil {
+		if err := fn(k, v); err != nil {
 			return err
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("data after the JSON object")
-	}
-	return nil
+	return sc.End()
 }
