@@ -280,7 +280,7 @@ func (s *Service) SearchPage(ctx context.Context, p SearchParams, opts ...langgr
 }
 
 func (s *Service) searchPage(ctx context.Context, p SearchParams, opts []langgraph.Option) (pager.Page[Thread], error) {
-	return pager.Search[Thread](ctx, s.b, "/threads/search", p, opts)
+	return pager.SearchWith(ctx, s.b, "/threads/search", p, opts, decodeThreads)
 }
 
 // SearchAll yields every thread that matches p, fetching page after page

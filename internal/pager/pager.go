@@ -126,8 +126,18 @@ func Fail[T any](err error) iter.Seq2[T, error] {
 // Search sends one search request (POST path with body, retried as a read)
 // and returns the page of results with the X-Pagination-Next header.
 func Search[T any](ctx context.Context, b *transport.Backend, path string, body any, opts []langgraph.Option) (Page[T], error) {
+	return SearchWith[T](ctx, b, path, body, opts, nil)
+}
+
+// SearchWith is Search with the answer decoded by decode (see
+// transport.Request.Decode); nil means encoding/json.
+func SearchWith[T any](ctx context.Context, b *transport.Backend, path string, body any, opts []langgraph.Option, decode func(data []byte, out *[]T) error) (Page[T], error) {
 	var out []T
-	h, err := b.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true, Options: opts}, &out)
+	r := &transport.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true, Options: opts}
+	if decode != nil {
+		r.Decode = func(data []byte) error { return decode(data, &out) }
+	}
+	h, err := b.Do(ctx, r, &out)
 	if err != nil {
 		return Page[T]{}, err
 	}

@@ -215,6 +215,10 @@ type Request struct {
 	// non-empty reason (e.g. "no thread_id") makes the answer a
 	// *langgraph.ResponseError.
 	Check func() string
+	// Decode, when set, decodes a successful answer (not empty) in place of
+	// encoding/json into Do's out. data is the caller's: the decoded value
+	// may keep slices of it.
+	Decode func(data []byte) error
 	// Call is the observed call the request belongs to (see Begin). When
 	// it is nil and the client has observers, Do and Open begin a call of
 	// their own.
@@ -514,7 +518,11 @@ func (b *Backend) Do(ctx context.Context, r *Request, out any) (_ http.Header, e
 	if err != nil {
 		return resp.Header, err
 	}
-	if err := DecodeAnswer(r.Method, resp, data, out); err != nil {
+	if r.Decode != nil && len(bytes.TrimSpace(data)) > 0 {
+		if err := r.Decode(data); err != nil {
+			return resp.Header, answerError(r.Method, resp, data, "the body is not the expected JSON", err)
+		}
+	} else if err := DecodeAnswer(r.Method, resp, data, out); err != nil {
 		return resp.Header, err
 	}
 	if r.Check != nil {
