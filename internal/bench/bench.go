@@ -47,6 +47,8 @@ type Scenario struct {
 	Search bool
 	// Modes are the stream modes the SDK asks for.
 	Modes []langgraph.StreamMode
+	// Want is the number of threads a search answers.
+	Want int
 }
 
 // recorded returns the data lines of the events of one kind in a recorded
@@ -195,6 +197,11 @@ func Scenarios(small bool) []Scenario {
 	}
 	fifty.WriteByte(']')
 
+	var one bytes.Buffer
+	one.WriteByte('[')
+	_ = json.Compact(&one, threads[0])
+	one.WriteByte(']')
+
 	mt := []langgraph.StreamMode{langgraph.StreamMessagesTuple}
 	return []Scenario{
 		{Name: "tokens", About: "20k messages-tuple token chunks (recorded, ~1 KB each), MessageChunk + Text", Events: tokens.id, Body: tokens.Bytes(), Modes: mt},
@@ -202,7 +209,8 @@ func Scenarios(small bool) []Scenario {
 			Modes: []langgraph.StreamMode{langgraph.StreamMessagesTuple, langgraph.StreamUpdates, langgraph.StreamValues}},
 		{Name: "values100k", About: "100 values events of ~100 KB, Values + json.Unmarshal into map", Events: v100.id, Body: v100.Bytes(), Modes: []langgraph.StreamMode{langgraph.StreamValues}},
 		{Name: "values5m", About: "4 values events of ~5 MB, Values + json.Unmarshal into map", Events: v5m.id, Body: v5m.Bytes(), Modes: []langgraph.StreamMode{langgraph.StreamValues}},
-		{Name: "search", About: "Threads.Search answering 50 threads (recorded, ~" + strconv.Itoa(fifty.Len()>>10) + " KB)", Events: 1, Body: fifty.Bytes(), Search: true},
+		{Name: "search", About: "Threads.Search answering 50 threads (recorded, ~" + strconv.Itoa(fifty.Len()>>10) + " KB)", Events: 1, Body: fifty.Bytes(), Search: true, Want: 50},
+		{Name: "search1", About: "Threads.Search answering 1 thread: the cost of a request", Events: 1, Body: one.Bytes(), Search: true, Want: 1},
 	}
 }
 
@@ -273,8 +281,8 @@ func (sc Scenario) client() (*client.Client, error) {
 func (sc Scenario) SDKOnce(c *client.Client) error {
 	ctx := context.Background()
 	if sc.Search {
-		ts, err := c.Threads.Search(ctx, threads.SearchParams{Limit: 50})
-		if err != nil || len(ts) != 50 {
+		ts, err := c.Threads.Search(ctx, threads.SearchParams{Limit: sc.Want})
+		if err != nil || len(ts) != sc.Want {
 			return fmt.Errorf("search: %d threads, %v", len(ts), err)
 		}
 		return nil
@@ -370,7 +378,7 @@ func (sc Scenario) BaselineOnce(hc *http.Client, decode bool) error {
 		}
 		if decode {
 			var v []map[string]any
-			if err := json.Unmarshal(data, &v); err != nil || len(v) != 50 {
+			if err := json.Unmarshal(data, &v); err != nil || len(v) != sc.Want {
 				return fmt.Errorf("search: %d threads, %v", len(v), err)
 			}
 		}
