@@ -1,6 +1,6 @@
-// Package langgraph holds the wire types and errors shared by every part of the
-// langgraph-go SDK, a Go client for LangGraph deployments (the LangGraph Server
-// HTTP API).
+// Package langgraph holds the options, wire types and errors shared by every
+// part of the langgraph-go SDK, a Go client for LangGraph deployments (the
+// LangGraph Server HTTP API).
 //
 // Most programs start from package client:
 //
@@ -8,10 +8,42 @@
 //	threads, err := c.Threads.Search(ctx, threads.SearchParams{})
 //
 // This package defines what the resource packages (assistants, threads, runs,
-// crons, store) and remotegraph have in common: run configuration, checkpoints,
-// commands, interrupts, stream modes and the typed events of streams
-// (StreamMode, StreamPart), chat messages, per-call request options and the
-// error types.
+// crons, store) and remotegraph have in common: options, run configuration,
+// checkpoints, commands, interrupts, stream modes and the typed events of
+// streams (StreamMode, StreamPart), chat messages, pages and the error types.
+//
+// # Options
+//
+// One type, Option, configures a client (client.New), a view of it
+// (client.Client.WithOptions), a service (NewService of each service
+// package) and one call (the last arguments of every method, or every call
+// made with a context from ContextWithOptions). Each option's doc says where
+// it applies; used elsewhere it is an error matching ErrInvalidArgument.
+// Precedence, weakest first: the client's, the view's, the context's, the
+// call's. Options are checked when applied and return errors; credentials
+// they set go only to the base URL's origin.
+//
+// # Errors
+//
+// Every error the SDK returns matches something errors.Is or errors.As can
+// test: *APIError for a status of 400 or more (with sentinels by status:
+// ErrNotFound, ErrUnauthorized, ...), *ConnectionError for an exchange that
+// broke (Sent says whether the request may have taken effect),
+// *ResponseError for a successful status whose answer cannot be right,
+// *RedirectError for a redirect that was not followed, *RunError for a run
+// whose node failed, *StreamError for a stream that could not be resumed,
+// ErrInvalidArgument for a call refused before anything was sent (it never
+// quotes a credential), ErrNoCredentials, ErrResponseTooLarge,
+// ErrEventTooLarge, ErrStreamUsed; context errors still match
+// context.Canceled and context.DeadlineExceeded.
+//
+// # Paging
+//
+// Each paged search has three forms: one page of items (Search), the same
+// with the server's paging headers (SearchPage, returning a Page), and an
+// iterator over every page (SearchAll, an iter.Seq2 that stops at the first
+// error). Where the server's paging does not allow an iterator, the method's
+// doc says why.
 package langgraph
 
 import (

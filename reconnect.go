@@ -3,7 +3,8 @@ package langgraph
 import "time"
 
 // ReconnectPolicy says how a stream resumes when its connection breaks or
-// closes before the run has ended. The zero value means the defaults.
+// closes before the run has ended (see Streaming in package runs for when
+// it does). The zero value means the defaults.
 type ReconnectPolicy struct {
 	// MaxAttempts is the number of reconnect attempts in a row, without an
 	// event received in between, before the stream gives up with a

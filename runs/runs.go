@@ -3,12 +3,63 @@
 // through client.Client.Runs.
 //
 // Wait and Join return a run's final state (or its interrupts); Stream and
-// JoinStream yield its events as they happen, as a single-use
-// iter.Seq2[langgraph.StreamPart, error] that resumes from the last event id
-// when the connection breaks (for runs created with StreamResumable).
+// JoinStream yield its events as they happen. A run created on a thread
+// belongs to the thread's owner; with custom auth a run's nodes see the
+// calling user as config.configurable.langgraph_auth_user.
 //
-// A run created on a thread belongs to the thread's owner; with custom auth a
-// run's nodes see the calling user as config.configurable.langgraph_auth_user.
+// # Streaming
+//
+// Stream, StreamStateless and JoinStream (and threads.Service.JoinStream)
+// return a single-use iter.Seq2[langgraph.StreamPart, error]: ranging over
+// it sends the request, and ranging again yields langgraph.ErrStreamUsed
+// rather than start a second run. Breaking out of the loop or cancelling the
+// context closes the connection at once (the run goes on unless
+// OnDisconnect is DisconnectCancel); the events are read in the ranging
+// goroutine and no goroutine is left behind.
+//
+// Events: StreamMode selects them (default values; langgraph.StreamMode
+// lists the events of each mode and the StreamPart method that decodes
+// them); events of modes that were not requested are dropped unless
+// AllEvents is set. The "metadata" event comes first; OnRunCreated is called
+// with the run's ids as soon as the response headers (Content-Location) or
+// that event name them.
+//
+// Ends and errors: a failed node ends the stream with an "error" event,
+// yielded with its *langgraph.RunError. A run that stopped at an interrupt
+// or a breakpoint ends it normally (see langgraph.StreamPart.Interrupted).
+// A run's stream that ends without any event (the server always sends the
+// metadata event) ends with a *langgraph.StreamError wrapping a
+// *langgraph.ResponseError, and an answer that is not an event stream is a
+// *langgraph.ResponseError.
+//
+// Resuming: if the connection breaks, or closes before the run has ended,
+// the stream continues after the last event received, so that every event
+// is yielded exactly once and in order: through the Location header if the
+// server sent one (same origin only; the Python server does), else, for a
+// run created with StreamResumable (JoinStreamParams.Resumable for a join),
+// by joining the run's stream with Last-Event-ID. The request that started
+// the run is never sent again. Attempts back off exponentially with jitter
+// (see langgraph.ReconnectPolicy). The JS server ends every stream by
+// closing it, without an "end" event, so the stream of a resumable run
+// checks at its end that nothing was missed: it joins the run once more
+// and, if that brings nothing new, reads the run's status (two small
+// requests; OnReconnect sees that join, with a Cause matching
+// langgraph.ErrStreamClosed). A run that was not created with
+// StreamResumable cannot be resumed on the JS server, which sends no
+// Location (a rejoin would miss the events in flight): its stream then ends
+// with a *langgraph.StreamError, and the run goes on (Join returns its
+// result). A Location is followed whatever the run's settings, as the
+// Python and JS SDKs do; for a run that was not created resumable the
+// server can only join it live there, so create runs with StreamResumable
+// when every event matters. A connection that stays open but silent
+// (half-open, e.g. after a platform rollover) hangs the stream unless
+// ReconnectPolicy.IdleTimeout is set: it is off by default, since the JS
+// server sends no heartbeats.
+//
+// Limits: an event larger than langgraph.WithMaxEventSize (32 MiB by
+// default) ends the stream with an error matching langgraph.ErrEventTooLarge;
+// memory is bounded by the largest event, not by the stream. A
+// langgraph.WithTimeout option bounds the whole stream, reconnects included.
 package runs
 
 import (

@@ -91,62 +91,15 @@ type StreamParams struct {
 }
 
 // Stream starts a run on a thread and streams its events
-// (POST /threads/{thread_id}/runs/stream). Ranging over the result sends the
-// request; the sequence ends after the run's last event. It is single-use:
-// ranging again yields langgraph.ErrStreamUsed rather than start a second
-// run.
+// (POST /threads/{thread_id}/runs/stream): see Streaming in the package
+// documentation for its events, its end and how it resumes.
 //
-//	for part, err := range c.Runs.Stream(ctx, threadID, "agent", runs.StreamParams{...}) {
+//	for part, err := range c.Runs.Stream(ctx, threadID, "agent", runs.StreamParams{Input: in}) {
 //		if err != nil {
 //			return err // a *langgraph.RunError when a node failed
 //		}
 //		fmt.Println(part.Event, string(part.Data))
 //	}
-//
-// Breaking out of the loop or cancelling ctx closes the connection at once
-// (the run goes on unless OnDisconnect is DisconnectCancel). The events are
-// read in the ranging goroutine; no goroutine is left behind.
-//
-// Events: StreamMode selects them (default values; the doc of
-// langgraph.StreamMode lists the events of each mode and the StreamPart
-// method that decodes them); events of modes that were not requested are
-// dropped unless AllEvents is set. The "metadata"
-// event comes first; OnRunCreated is called with the run's ids as soon as
-// the response headers (Content-Location) or that event name them. A failed
-// node ends the stream with an "error" event, yielded together with its
-// *langgraph.RunError. Since the server always sends the metadata event, a
-// stream that ends without any event is not a success: it ends with a
-// *langgraph.StreamError (naming the run when the server did) that wraps a
-// *langgraph.ResponseError; so does an answer that is not an event stream
-// (then the *langgraph.ResponseError alone). A run that stopped at an
-// interrupt or a breakpoint ends the stream normally: see
-// langgraph.StreamPart.Interrupted.
-//
-// Resuming: if the connection breaks, or closes before the run has ended,
-// the stream continues after the last event received, so that every event is
-// yielded exactly once and in order: through the Location header if the
-// server sent one (same origin only; the Python server does), else, for a
-// run created with StreamResumable, by joining the run's stream with
-// Last-Event-ID. The request that started the run is never sent again.
-// Attempts back off exponentially with jitter (see Reconnect). Since the JS
-// server ends every stream by closing it, without an "end" event, the stream
-// of a resumable run checks at its end that nothing was missed: it joins the
-// run once more after the last event and, if that brings nothing new, reads
-// the run's status (two small requests; Reconnect.OnReconnect sees that join,
-// with a Cause matching langgraph.ErrStreamClosed). A run that was
-// not created with StreamResumable cannot be resumed on the JS server, which
-// sends no Location (a rejoin would miss the events in flight): its stream
-// then ends with a *langgraph.StreamError, and the run goes on; Join returns
-// its result. A Location is followed whatever the run's settings, as the
-// Python and JS SDKs do; for a run that was not created resumable the server can only
-// join it live there, so events sent during the gap may be missing: create
-// runs with StreamResumable when every event matters. A connection that stays open but silent (half-open, e.g.
-// after a platform rollover) hangs the stream unless Reconnect.IdleTimeout
-// is set: off by default, since the JS server sends no heartbeats.
-//
-// Limits: an event larger than langgraph.WithMaxEventSize (32 MiB by default)
-// ends the stream with an error matching langgraph.ErrEventTooLarge. A
-// langgraph.WithTimeout option bounds the whole stream, reconnects included.
 func (s *Service) Stream(ctx context.Context, threadID, assistantID string, p StreamParams, opts ...langgraph.Option) iter.Seq2[langgraph.StreamPart, error] {
 	if threadID == "" {
 		return stream.Fail(lgerr.Invalid("thread_id must not be empty; use StreamStateless for a run without a thread"))
@@ -228,8 +181,8 @@ type JoinStreamParams struct {
 
 // JoinStream streams the events of a run that is already under way or has
 // ended (GET /threads/{thread_id}/runs/{run_id}/stream), e.g. one started by
-// Create, or a stream to resume. The sequence is single-use and behaves like
-// Stream's; the run's ids are known, so there is no OnRunCreated. A run that
+// Create, or a stream to resume. It behaves as Streaming in the package
+// documentation says; the run's ids are known, so there is no OnRunCreated. A run that
 // is not found (or belongs to another user) is reported by the JS server as
 // an "error" event, yielded with a *langgraph.RunError.
 //
