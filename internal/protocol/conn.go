@@ -3,7 +3,6 @@ package protocol
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -335,20 +334,6 @@ func (c *Conn) gaveUp(why string, attempts int, cause error) error {
 		e.LastEventID = strconv.FormatInt(last, 10)
 	}
 	return e
-}
-
-// transient reports errors worth another attempt: the server could not be
-// reached, or answered 408, 429 or 5xx.
-func transient(err error) bool {
-	var ce *langgraph.ConnectionError
-	if errors.As(err, &ce) {
-		return true
-	}
-	var ae *langgraph.APIError
-	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode == http.StatusRequestTimeout
-	}
-	return false
 }
 
 // Call sends a command and returns its success reply. An error reply is

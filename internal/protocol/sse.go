@@ -132,7 +132,7 @@ func (c *Conn) loopSSE(resp *http.Response, anchor bool) {
 				return
 			case errors.Is(err, context.Canceled):
 				// A reply noticed a restart and cut this attempt: try again.
-			case !transient(err):
+			case !stream.Transient(err):
 				c.end(c.gaveUp("reconnecting failed", attempts, err))
 				return
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/langgraph-go/langgraph"
 	"github.com/langgraph-go/langgraph/internal/sse"
+	"github.com/langgraph-go/langgraph/internal/stream"
 	"github.com/langgraph-go/langgraph/internal/transport"
 )
 
@@ -212,7 +213,7 @@ func (c *Conn) redial(cause error) *websocket.Conn {
 			c.end(c.ctx.Err())
 			return nil
 		}
-		if ws == nil && !transient(err) {
+		if ws == nil && !stream.Transient(err) {
 			// The handshake was refused (401, 404, ...).
 			c.end(c.gaveUp("reconnecting failed", attempts, err))
 			return nil

@@ -646,15 +646,15 @@ func (st *state) fatal(ctx context.Context, attempts int, err error) error {
 	if ctx.Err() != nil {
 		return st.ctxError(ctx.Err())
 	}
-	if !transient(err) {
+	if !Transient(err) {
 		return st.streamError("reconnecting failed", attempts, err)
 	}
 	return nil
 }
 
-// transient reports errors worth another reconnect attempt: the server could
+// Transient reports errors worth another reconnect attempt: the server could
 // not be reached, or answered 408, 429 or 5xx.
-func transient(err error) bool {
+func Transient(err error) bool {
 	var ce *langgraph.ConnectionError
 	if errors.As(err, &ce) {
 		return true

@@ -328,10 +328,9 @@ func (b *Backend) With(opts []langgraph.Option) (*Backend, error) {
 	return &v, nil
 }
 
-func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Settings) (*http.Response, error) {
-	if err := CheckPath(r.Path); err != nil {
-		return nil, err
-	}
+// requestURL is the URL of r: the base URL, r's path, and r's query with the
+// call's query parameters.
+func (b *Backend) requestURL(r *Request, opts *reqopt.Settings) (string, error) {
 	u := b.base + r.Path
 	q := r.Query
 	if len(opts.Query) > 0 {
@@ -344,7 +343,18 @@ func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Settings) (
 		u += "?" + q.Encode()
 	}
 	if _, err := url.Parse(u); err != nil {
-		return nil, fmt.Errorf("langgraph: bad request URL: %w", err)
+		return "", fmt.Errorf("langgraph: bad request URL: %w", err)
+	}
+	return u, nil
+}
+
+func (b *Backend) open(ctx context.Context, r *Request, opts *reqopt.Settings) (*http.Response, error) {
+	if err := CheckPath(r.Path); err != nil {
+		return nil, err
+	}
+	u, err := b.requestURL(r, opts)
+	if err != nil {
+		return nil, err
 	}
 	var body []byte
 	if r.Body != nil {

@@ -49,19 +49,9 @@ func (b *Backend) Upgrade(ctx context.Context, r *Request, dial DialFunc) error 
 		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
 	}
-	u := b.base + r.Path
-	q := r.Query
-	if len(opts.Query) > 0 {
-		q = cloneValues(q)
-		for k, vs := range opts.Query {
-			q[k] = append(q[k], vs...)
-		}
-	}
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	if _, err := url.Parse(u); err != nil {
-		return fmt.Errorf("langgraph: bad request URL: %w", err)
+	u, err := b.requestURL(r, &opts)
+	if err != nil {
+		return err
 	}
 	creds, token, err := b.credentials(ctx, r, &opts)
 	if err != nil {
