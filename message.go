@@ -61,46 +61,33 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 // as encoding/json decodes it into Message's fields. Raw and Content alias
 // the scanner's data.
 func decodeMessage(sc *jsonx.Scanner, m *Message) error {
-	start, err := sc.Start()
-	if err != nil {
-		return err
-	}
-	ok, err := sc.Object()
-	if err != nil {
-		return err
-	}
-	for first := ok; ok; first = false {
-		var key []byte
-		if key, ok, err = sc.Key(first); err != nil || !ok {
-			break
-		}
+	raw, err := sc.Fields(func(key []byte) error {
 		switch messageField(key) {
 		case 0:
-			err = sc.String(&m.Type)
+			return sc.String(&m.Type)
 		case 1:
-			err = sc.String(&m.ID)
+			return sc.String(&m.ID)
 		case 2:
+			var err error
 			m.Content, err = sc.Raw()
-		case 3:
-			err = sc.String(&m.Name)
-		case 4:
-			err = sc.String(&m.ToolCallID)
-		case 5:
-			var raw []byte
-			if raw, err = sc.Raw(); err == nil {
-				err = decodeToolCalls(raw, &m.ToolCalls)
-			}
-		default:
-			err = sc.Skip()
-		}
-		if err != nil {
 			return err
+		case 3:
+			return sc.String(&m.Name)
+		case 4:
+			return sc.String(&m.ToolCallID)
+		case 5:
+			raw, err := sc.Raw()
+			if err != nil {
+				return err
+			}
+			return decodeToolCalls(raw, &m.ToolCalls)
 		}
-	}
+		return sc.Skip()
+	})
 	if err != nil {
 		return err
 	}
-	m.Raw = sc.Since(start)
+	m.Raw = raw
 	return nil
 }
 
@@ -265,45 +252,29 @@ func metadataField(key []byte) int {
 // one pass, as encoding/json decodes it into MessageMetadata's fields. Raw
 // aliases the scanner's data.
 func decodeMetadata(sc *jsonx.Scanner, m *MessageMetadata) error {
-	start, err := sc.Start()
-	if err != nil {
-		return err
-	}
-	ok, err := sc.Object()
-	if err != nil {
-		return err
-	}
-	for first := ok; ok; first = false {
-		var key []byte
-		if key, ok, err = sc.Key(first); err != nil || !ok {
-			break
-		}
+	raw, err := sc.Fields(func(key []byte) error {
 		switch metadataField(key) {
 		case 0:
-			err = sc.String(&m.Node)
+			return sc.String(&m.Node)
 		case 1:
-			err = sc.Int(&m.Step)
+			return sc.Int(&m.Step)
 		case 2:
-			err = sc.Strings(&m.Triggers)
+			return sc.Strings(&m.Triggers)
 		case 3:
-			err = sc.String(&m.CheckpointNS)
+			return sc.String(&m.CheckpointNS)
 		case 4:
-			err = sc.Strings(&m.Tags)
+			return sc.Strings(&m.Tags)
 		case 5:
-			err = sc.String(&m.RunID)
+			return sc.String(&m.RunID)
 		case 6:
-			err = sc.String(&m.ThreadID)
-		default:
-			err = sc.Skip()
+			return sc.String(&m.ThreadID)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return sc.Skip()
+	})
 	if err != nil {
 		return err
 	}
-	m.Raw = sc.Since(start)
+	m.Raw = raw
 	return nil
 }
 

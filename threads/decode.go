@@ -54,36 +54,18 @@ func threadField(key []byte) int {
 
 // decodeThread decodes the thread at the scanner's position.
 func decodeThread(sc *jsonx.Scanner, t *Thread) error {
-	ok, err := sc.Object()
-	if err != nil || !ok {
-		return err
-	}
-	for first := true; ; first = false {
-		key, more, err := sc.Key(first)
-		if err != nil {
-			return err
-		}
-		if !more {
-			return nil
-		}
+	_, err := sc.Fields(func(key []byte) error {
 		f := threadField(key)
-		if f == 0 || f == 5 {
+		switch f {
+		case -1:
+			return sc.Skip()
+		case 0:
+			return sc.String(&t.ThreadID)
+		case 5:
 			s := string(t.Status)
-			dst := &t.ThreadID
-			if f == 5 {
-				dst = &s
-			}
-			if err := sc.String(dst); err != nil {
-				return err
-			}
+			err := sc.String(&s)
 			t.Status = langgraph.Status(s)
-			continue
-		}
-		if f < 0 {
-			if err := sc.Skip(); err != nil {
-				return err
-			}
-			continue
+			return err
 		}
 		raw, err := sc.Raw()
 		if err != nil {
@@ -91,26 +73,25 @@ func decodeThread(sc *jsonx.Scanner, t *Thread) error {
 		}
 		switch f {
 		case 1:
-			err = t.CreatedAt.UnmarshalJSON(raw)
+			return t.CreatedAt.UnmarshalJSON(raw)
 		case 2:
-			err = t.UpdatedAt.UnmarshalJSON(raw)
+			return t.UpdatedAt.UnmarshalJSON(raw)
 		case 3:
-			err = t.StateUpdatedAt.UnmarshalJSON(raw)
+			return t.StateUpdatedAt.UnmarshalJSON(raw)
 		case 4:
-			err = unmarshal(raw, &t.Metadata)
+			return unmarshal(raw, &t.Metadata)
 		case 6:
 			t.Values = raw
 		case 7:
-			err = unmarshal(raw, &t.Interrupts)
+			return unmarshal(raw, &t.Interrupts)
 		case 8:
 			t.Config = raw
 		case 9:
-			err = unmarshal(raw, &t.Extracted)
+			return unmarshal(raw, &t.Extracted)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return nil
+	})
+	return err
 }
 
 // unmarshal decodes raw into v with encoding/json, leaving v as it is for

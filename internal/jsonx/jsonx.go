@@ -195,6 +195,33 @@ func (s *Scanner) Key(first bool) (key []byte, ok bool, err error) {
 	return key, true, nil
 }
 
+// Fields walks the object (or null) at the position: it calls set with each
+// key, and set reads the key's value with one of the Scanner's methods, or
+// Skip. It returns the object's bytes as they are in data ("null" for a
+// null), with no spare capacity.
+func (s *Scanner) Fields(set func(key []byte) error) ([]byte, error) {
+	start, err := s.Start()
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.Object()
+	if err != nil {
+		return nil, err
+	}
+	for first := ok; ok; first = false {
+		var key []byte
+		if key, ok, err = s.Key(first); err != nil {
+			return nil, err
+		}
+		if ok {
+			if err := set(key); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s.Since(start), nil
+}
+
 // Array starts an array: like Object.
 func (s *Scanner) Array() (bool, error) {
 	switch s.peek() {
