@@ -196,39 +196,15 @@ func fakeAnswers(t *testing.T, base string) map[string][]byte {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
 	r := &recorder{t: t, ctx: ctx, base: base, bodies: map[string][]byte{}, log: func() string { return "" }}
-	const get, post, patch = http.MethodGet, http.MethodPost, http.MethodPatch
+	const get, post = http.MethodGet, http.MethodPost
 
 	r.call("assistants.get", get, "/assistants/agent", nil)
 	r.call("assistants.search", post, "/assistants/search", obj{"limit": 100})
 	r.call("assistants.count", post, "/assistants/count", obj{})
 
-	tid := r.field(r.call("threads.create", post, "/threads", obj{"metadata": obj{"purpose": "wire"}}), "thread_id")
-	r.call("threads.state.empty", get, "/threads/"+tid+"/state", nil)
-	r.call("runs.wait", post, "/threads/"+tid+"/runs/wait", obj{
-		"assistant_id": "agent",
-		"input":        obj{"messages": []obj{{"role": "human", "content": "hello"}}},
-	})
-	r.call("threads.state", get, "/threads/"+tid+"/state", nil)
-	r.call("threads.history", post, "/threads/"+tid+"/history", obj{"limit": 10})
-	r.call("threads.get", get, "/threads/"+tid, nil)
-	r.call("threads.update", patch, "/threads/"+tid, obj{"metadata": obj{"reviewed": true}})
-	r.call("threads.copy", post, "/threads/"+tid+"/copy", obj{})
+	r.threadCases()
 
-	tid = r.newThread()
-	r.call("runs.wait.interrupt", post, "/threads/"+tid+"/runs/wait", obj{"assistant_id": "interrupt", "input": obj{}})
-	r.call("threads.state.interrupted", get, "/threads/"+tid+"/state", nil)
-	r.call("threads.get.interrupted", get, "/threads/"+tid, nil)
-	r.call("threads.update-state", post, "/threads/"+tid+"/state", obj{"values": obj{"answer": "edited"}, "as_node": "ask"})
-
-	tid = r.newThread()
-	r.call("runs.wait.error", post, "/threads/"+tid+"/runs/wait", obj{"assistant_id": "error", "input": obj{}})
-	r.call("threads.state.error", get, "/threads/"+tid+"/state", nil)
-	r.call("threads.get.error", get, "/threads/"+tid, nil)
-
-	tid = r.newThread()
-	r.call("runs.wait.subgraph", post, "/threads/"+tid+"/runs/wait", obj{"assistant_id": "subgraph", "input": obj{"trail": "start;"}})
-
-	tid = r.newThread()
+	tid := r.newThread()
 	run := r.call("runs.create", post, "/threads/"+tid+"/runs", obj{
 		"assistant_id": "slow", "input": obj{"steps": 2, "delay_ms": 10}, "metadata": obj{"purpose": "wire"},
 	})

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -100,18 +98,7 @@ func TestWireStreamRecorded(t *testing.T) {
 // replayStream returns a client whose server answers every request with
 // the event stream body.
 func replayStream(t *testing.T, body []byte) *client.Client {
-	t.Helper()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "text/event-stream")
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(ts.Close)
-	c, err := client.New(langgraph.WithBaseURL(ts.URL), langgraph.WithoutAPIKey(), langgraph.WithBearerToken("replay"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return replayAs(t, body, "text/event-stream")
 }
 
 // checkStream streams body through runs.Service.Stream and checks each part

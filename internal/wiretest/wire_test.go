@@ -331,10 +331,16 @@ func mayDropNull(name, path string) bool {
 
 // replay returns a client whose server answers every request with body.
 func replay(t *testing.T, body []byte) *client.Client {
+	return replayAs(t, body, "application/json")
+}
+
+// replayAs returns a client whose server answers every request with body,
+// of content type ctype.
+func replayAs(t *testing.T, body []byte, ctype string) *client.Client {
 	t.Helper()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Type", ctype)
 		_, _ = w.Write(body)
 	}))
 	t.Cleanup(ts.Close)
@@ -733,36 +739,7 @@ func liveAnswers(t *testing.T) map[string][]byte {
 	r.call("assistants.subgraphs", get, "/assistants/subgraph/subgraphs?recurse=true", nil)
 	r.call("assistants.delete", del, "/assistants/"+aid, nil)
 
-	// A thread that ran the agent graph.
-	tid := r.field(r.call("threads.create", post, "/threads", obj{"metadata": obj{"purpose": "wire"}}), "thread_id")
-	r.call("threads.state.empty", get, "/threads/"+tid+"/state", nil)
-	r.call("runs.wait", post, "/threads/"+tid+"/runs/wait", obj{
-		"assistant_id": "agent",
-		"input":        obj{"messages": []obj{{"role": "human", "content": "hello"}}},
-	})
-	r.call("threads.state", get, "/threads/"+tid+"/state", nil)
-	r.call("threads.history", post, "/threads/"+tid+"/history", obj{"limit": 10})
-	r.call("threads.get", get, "/threads/"+tid, nil)
-	r.call("threads.update", patch, "/threads/"+tid, obj{"metadata": obj{"reviewed": true}})
-	r.call("threads.copy", post, "/threads/"+tid+"/copy", obj{})
-
-	// A thread stopped at an interrupt, then edited.
-	tid = r.newThread()
-	r.call("runs.wait.interrupt", post, "/threads/"+tid+"/runs/wait", obj{"assistant_id": "interrupt", "input": obj{}})
-	r.call("threads.state.interrupted", get, "/threads/"+tid+"/state", nil)
-	r.call("threads.get.interrupted", get, "/threads/"+tid, nil)
-	r.call("threads.update-state", post, "/threads/"+tid+"/state", obj{"values": obj{"answer": "edited"}, "as_node": "ask"})
-
-	// A thread whose node failed.
-	tid = r.newThread()
-	r.call("runs.wait.error", post, "/threads/"+tid+"/runs/wait", obj{"assistant_id": "error", "input": obj{}})
-	r.call("threads.state.error", get, "/threads/"+tid+"/state", nil)
-	r.call("threads.get.error", get, "/threads/"+tid, nil)
-
-	// A thread that ran the subgraph, read at the checkpoint before its
-	// subgraph node (where subgraphs=true shows the subgraph's state).
-	tid = r.newThread()
-	r.call("runs.wait.subgraph", post, "/threads/"+tid+"/runs/wait", obj{"assistant_id": "subgraph", "input": obj{"trail": "start;"}})
+	tid := r.threadCases()
 	r.call("threads.state.subgraphs", get, "/threads/"+tid+"/state?subgraphs=true", nil)
 	var history []struct {
 		Next       []string             `json:"next"`
@@ -880,4 +857,41 @@ func TestWirePythonCrons(t *testing.T) {
 	} {
 		t.Run(tc.wc.name, func(t *testing.T) { checkRoundTrip(t, tc.wc, []byte(tc.body)) })
 	}
+}
+
+// threadCases sends the thread and wait cases that the live recording and
+// the fake's answers share, and returns the thread that ran the subgraph.
+func (r *recorder) threadCases() string {
+	const get, post, patch = http.MethodGet, http.MethodPost, http.MethodPatch
+	// A thread that ran the agent graph.
+	tid := r.field(r.call("threads.create", post, "/threads", obj{"metadata": obj{"purpose": "wire"}}), "thread_id")
+	r.call("threads.state.empty", get, "/threads/"+tid+"/state", nil)
+	r.call("runs.wait", post, "/threads/"+tid+"/runs/wait", obj{
+		"assistant_id": "agent",
+		"input":        obj{"messages": []obj{{"role": "human", "content": "hello"}}},
+	})
+	r.call("threads.state", get, "/threads/"+tid+"/state", nil)
+	r.call("threads.history", post, "/threads/"+tid+"/history", obj{"limit": 10})
+	r.call("threads.get", get, "/threads/"+tid, nil)
+	r.call("threads.update", patch, "/threads/"+tid, obj{"metadata": obj{"reviewed": true}})
+	r.call("threads.copy", post, "/threads/"+tid+"/copy", obj{})
+
+	// A thread stopped at an interrupt, then edited.
+	tid = r.newThread()
+	r.call("runs.wait.interrupt", post, "/threads/"+tid+"/runs/wait", obj{"assistant_id": "interrupt", "input": obj{}})
+	r.call("threads.state.interrupted", get, "/threads/"+tid+"/state", nil)
+	r.call("threads.get.interrupted", get, "/threads/"+tid, nil)
+	r.call("threads.update-state", post, "/threads/"+tid+"/state", obj{"values": obj{"answer": "edited"}, "as_node": "ask"})
+
+	// A thread whose node failed.
+	tid = r.newThread()
+	r.call("runs.wait.error", post, "/threads/"+tid+"/runs/wait", obj{"assistant_id": "error", "input": obj{}})
+	r.call("threads.state.error", get, "/threads/"+tid+"/state", nil)
+	r.call("threads.get.error", get, "/threads/"+tid, nil)
+
+	// A thread that ran the subgraph, read at the checkpoint before its
+	// subgraph node (where subgraphs=true shows the subgraph's state).
+	tid = r.newThread()
+	r.call("runs.wait.subgraph", post, "/threads/"+tid+"/runs/wait", obj{"assistant_id": "subgraph", "input": obj{"trail": "start;"}})
+	return tid
 }
